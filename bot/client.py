@@ -1,0 +1,156 @@
+"""The bot: its lifecycle (``setup_hook`` / ``close``) and what every cog shares."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import errors
+from bot.clock import Clock, SystemClock
+from bot.db import Database, migrate
+from bot.db.models import Couple
+from bot.db.repositories.couples import CoupleRepository, StateRepository
+from bot.settings import Settings
+from bot.ui.components import dispatch_modal
+from bot.ui.confirm import ConfirmButton, ConfirmHandler
+from bot.ui.pages import PageButton, PageSource
+
+Hook = Callable[..., Awaitable[None]]
+# A cog's lines for /couple status: (field name, value) pairs.
+StatusSection = Callable[[Couple, datetime], Awaitable[list[tuple[str, str]]]]
+
+log = logging.getLogger(__name__)
+
+# The features, one cog each. bot/ never imports cogs/: it loads them by name.
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.couple",
+    "cogs.help",
+)
+
+TREE_HASH_KEY = "command_tree_hash"
+
+
+class CloserTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await errors.report(interaction, error)
+
+
+def intents() -> discord.Intents:
+    """Only the GUILDS intent: Closer works through interactions and REST, so it needs no
+    privileged intent (no members, no message content, no presences)."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    return chosen
+
+
+class CloserBot(commands.Bot):
+    db: Database
+    couples: CoupleRepository
+    state: StateRepository
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        extensions: Sequence[str] = EXTENSIONS,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            help_command=None,
+            tree_cls=CloserTree,
+            allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
+        )
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.extension_names = tuple(extensions)
+        self.confirmations: dict[str, ConfirmHandler] = {}
+        self.page_sources: dict[str, PageSource] = {}
+        self._hooks: dict[str, list[Hook]] = {}
+        self._status_sections: list[StatusSection] = []
+        self._db: Database | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def setup_hook(self) -> None:
+        self._db = self.db = await Database.open(self.settings.database_path)
+        await migrate(self.db)
+        self.couples = CoupleRepository(self.db)
+        self.state = StateRepository(self.db)
+        self.add_dynamic_items(ConfirmButton, PageButton)
+        self.add_listener(dispatch_modal, "on_interaction")
+        for name in self.extension_names:
+            await self.load_extension(name)
+        await self.sync_commands()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self._db is not None:
+                db, self._db = self._db, None
+                await db.close()
+
+    # -- cross-feature hooks ---------------------------------------------------------------------
+
+    def on_hook(self, event: str, handler: Hook) -> None:
+        """Run ``handler`` when ``event`` is emitted ("couple_paired", "zones_changed", ...)."""
+        self._hooks.setdefault(event, []).append(handler)
+
+    def off_hook(self, event: str, handler: Hook) -> None:
+        if handler in self._hooks.get(event, []):
+            self._hooks[event].remove(handler)
+
+    async def emit(self, event: str, *args: Any) -> None:
+        """Run every handler of ``event`` in order, awaited (unlike ``dispatch``)."""
+        for handler in list(self._hooks.get(event, [])):
+            await handler(*args)
+
+    def add_status_section(self, section: StatusSection) -> None:
+        self._status_sections.append(section)
+
+    def remove_status_section(self, section: StatusSection) -> None:
+        if section in self._status_sections:
+            self._status_sections.remove(section)
+
+    async def status_sections(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+        lines: list[tuple[str, str]] = []
+        for section in self._status_sections:
+            lines.extend(await section(couple, now))
+        return lines
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def command_tree_payload(self) -> list[dict]:
+        commands_ = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        return sorted(commands_, key=lambda c: (c.get("type", 1), c["name"]))
+
+    async def sync_commands(self) -> None:
+        """Sync to the dev guild at every start, or globally when the tree changed."""
+        dev_guild = self.settings.dev_guild_id
+        if dev_guild:
+            guild = discord.Object(dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to dev guild %s", len(synced), dev_guild)
+            return
+        digest = hashlib.sha256(json.dumps(self.command_tree_payload(), sort_keys=True).encode()).hexdigest()
+        if await self.state.get(TREE_HASH_KEY) == digest:
+            log.info("Command tree unchanged; not syncing")
+            return
+        synced = await self.tree.sync()
+        await self.state.set(TREE_HASH_KEY, digest)
+        log.info("Synced %d global commands", len(synced))
+
+    async def on_ready(self) -> None:
+        # May fire again after a reconnect: nothing is started or synced here.
+        log.info("Ready as %s in %d servers", self.user, len(self.guilds))

@@ -1,0 +1,86 @@
+"""Frozen rows the repositories return. Plain data with a little pure logic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.timeutil import QuietHours
+
+FALLBACK_ZONE = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    guild_id: int
+    user_id: int
+    position: int
+    display_name: str
+    home_zone: str | None
+    quiet: QuietHours
+    travel_zone: str | None = None
+    travel_until: datetime | None = None
+
+    @property
+    def mention(self) -> str:
+        return f"<@{self.user_id}>"
+
+    def traveling(self, at: datetime) -> bool:
+        return self.travel_zone is not None and self.travel_until is not None and at < self.travel_until
+
+    def zone_name(self, at: datetime, fallback: str | None = None) -> str:
+        """The zone this partner lives by at ``at``: a trip's zone, else home, else ``fallback``."""
+        if self.traveling(at):
+            return self.travel_zone  # type: ignore[return-value]
+        return self.home_zone or fallback or FALLBACK_ZONE
+
+    def zone(self, at: datetime, fallback: str | None = None) -> ZoneInfo:
+        return ZoneInfo(self.zone_name(at, fallback))
+
+
+@dataclass(frozen=True, slots=True)
+class Couple:
+    guild_id: int
+    channel_id: int
+    status: str  # 'pending' or 'paired'
+    inviter_id: int
+    invitee_id: int
+    invite_message_id: int | None
+    created_at: datetime
+    paired_at: datetime | None
+    partners: tuple[Partner, ...]
+
+    @property
+    def paired(self) -> bool:
+        return self.status == "paired"
+
+    @property
+    def first(self) -> Partner:
+        """The partner who ran setup: the default zone for shared schedules."""
+        return next(p for p in self.partners if p.position == 1)
+
+    @property
+    def second(self) -> Partner | None:
+        return next((p for p in self.partners if p.position == 2), None)
+
+    def partner(self, user_id: int) -> Partner | None:
+        return next((p for p in self.partners if p.user_id == user_id), None)
+
+    def is_partner(self, user_id: int) -> bool:
+        return self.paired and self.partner(user_id) is not None
+
+    def other(self, user_id: int) -> Partner:
+        return next(p for p in self.partners if p.user_id != user_id)
+
+    def zone_of(self, partner: Partner, at: datetime) -> ZoneInfo:
+        """A partner's zone; one who has not set theirs yet lives by the first partner's."""
+        return partner.zone(at, fallback=self.first.home_zone)
+
+    def people(self, at: datetime) -> list[tuple[ZoneInfo, QuietHours]]:
+        return [(self.zone_of(p, at), p.quiet) for p in self.partners]
+
+
+def parse_hhmm(text: str) -> time:
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
