@@ -18,6 +18,9 @@ from bot.clock import Clock, SystemClock
 from bot.db import Database, migrate
 from bot.db.models import Couple
 from bot.db.repositories.couples import CoupleRepository, StateRepository
+from bot.db.repositories.schedules import ScheduleRepository
+from bot.rituals import RitualService
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.ui.components import dispatch_modal
 from bot.ui.confirm import ConfirmButton, ConfirmHandler
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 # The features, one cog each. bot/ never imports cogs/: it loads them by name.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.couple",
+    "cogs.rituals",
     "cogs.help",
 )
 
@@ -55,6 +59,9 @@ class CloserBot(commands.Bot):
     db: Database
     couples: CoupleRepository
     state: StateRepository
+    schedules: ScheduleRepository
+    scheduler: Scheduler
+    rituals: RitualService
 
     def __init__(
         self,
@@ -62,6 +69,7 @@ class CloserBot(commands.Bot):
         *,
         clock: Clock | None = None,
         extensions: Sequence[str] = EXTENSIONS,
+        scheduler_autostart: bool = True,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -78,6 +86,8 @@ class CloserBot(commands.Bot):
         self._hooks: dict[str, list[Hook]] = {}
         self._status_sections: list[StatusSection] = []
         self._db: Database | None = None
+        self._scheduler_autostart = scheduler_autostart
+        self._was_ready = False
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -86,14 +96,22 @@ class CloserBot(commands.Bot):
         await migrate(self.db)
         self.couples = CoupleRepository(self.db)
         self.state = StateRepository(self.db)
+        self.schedules = ScheduleRepository(self.db)
+        self.scheduler = Scheduler(self, self.schedules, autostart=self._scheduler_autostart)
+        self.rituals = RitualService(self)
+        self.on_hook("zones_changed", self._refresh_personal_schedules)
         self.add_dynamic_items(ConfirmButton, PageButton)
         self.add_listener(dispatch_modal, "on_interaction")
         for name in self.extension_names:
             await self.load_extension(name)
+        # After the cogs registered their kinds: rebuild the jobs from the table, catch up.
+        await self.scheduler.start()
         await self.sync_commands()
 
     async def close(self) -> None:
         try:
+            if hasattr(self, "scheduler"):
+                self.scheduler.shutdown()
             await super().close()
         finally:
             if self._db is not None:
@@ -151,6 +169,16 @@ class CloserBot(commands.Bot):
         await self.state.set(TREE_HASH_KEY, digest)
         log.info("Synced %d global commands", len(synced))
 
+    async def _refresh_personal_schedules(self, couple: Couple) -> None:
+        await self.scheduler.refresh_guild(couple.guild_id)
+
     async def on_ready(self) -> None:
-        # May fire again after a reconnect: nothing is started or synced here.
+        # Fires again after a reconnect: nothing is started or synced here, only caught up.
         log.info("Ready as %s in %d servers", self.user, len(self.guilds))
+        if self._was_ready:
+            await self.scheduler.run_due()
+        self._was_ready = True
+
+    async def on_resumed(self) -> None:
+        # Jobs whose time came while the gateway was away are handled now (once: the ledger).
+        await self.scheduler.run_due()

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.checks import bot_of, couple_for, current, partner_only
 from bot.client import CloserBot
-from bot.db.models import Couple, Partner
+from bot.db.models import Couple, Delivery, Partner
 from bot.errors import NotAllowed, UserError
 from bot.timeutil import (
     QuietHours,
@@ -28,7 +28,7 @@ from bot.timeutil import (
 )
 from bot.transformers import Zone
 from bot.ui.components import PersistentModal, SafeCallback
-from bot.ui.embeds import embed
+from bot.ui.embeds import clip, embed
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,20 @@ def shared_hours_lines(couple: Couple, now: datetime) -> list[str]:
         hours, minutes = divmod(window.minutes, 60)
         lines.append(f"{' · '.join(parts)} ({hours}h{minutes:02d})")
     return lines
+
+
+LEDGER_ICONS = {"sent": "✅", "late": "⏰", "missed": "✖️", "failed": "⚠️", "skipped": "➖", "retry": "🔁"}
+
+
+def ledger_line(delivery: Delivery) -> str:
+    """One line of the visible ledger: what was sent, late, missed or failed, and why."""
+    line = (
+        f"{LEDGER_ICONS.get(delivery.status, '•')} {delivery.label} "
+        f"(due {discord_timestamp(delivery.scheduled_at, 'f')}): {delivery.status}"
+    )
+    if delivery.detail:
+        line += f" ({delivery.detail})"
+    return clip(line, 200)
 
 
 class InviteButton(
@@ -435,8 +449,29 @@ class CoupleCog(
             value="\n".join(shared_hours_lines(couple, now)),
             inline=False,
         )
+        upcoming = await self.bot.scheduler.upcoming(couple.guild_id)
+        if upcoming:
+            card.add_field(
+                name="Coming up",
+                value=clip(
+                    "\n".join(
+                        f"{s.label} {discord_timestamp(s.fire_at, 'f')} ({discord_timestamp(s.fire_at, 'R')})"
+                        for s in upcoming
+                        if s.fire_at is not None
+                    ),
+                    1024,
+                ),
+                inline=False,
+            )
         for section in await self.bot.status_sections(couple, now):
             card.add_field(name=section[0], value=section[1], inline=False)
+        recent = await self.bot.schedules.recent(couple.guild_id, limit=6)
+        if recent:
+            card.add_field(
+                name="Recent deliveries",
+                value=clip("\n".join(ledger_line(d) for d in recent), 1024),
+                inline=False,
+            )
         card.set_footer(text="Times are shown in each partner's own zone.")
         await interaction.response.send_message(embed=card, ephemeral=True)
 

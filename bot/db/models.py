@@ -84,3 +84,40 @@ class Couple:
 def parse_hhmm(text: str) -> time:
     hour, minute = text.split(":")
     return time(int(hour), int(minute))
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    id: int
+    guild_id: int | None
+    kind: str
+    key: str
+    label: str
+    owner_id: int | None
+    personal: bool
+    local_time: time | None
+    weekdays: frozenset[int]
+    zone: str | None
+    once_at: datetime | None
+    paused: bool
+    next_due: datetime | None
+    fire_at: datetime | None
+    payload: dict
+    created_at: datetime
+
+    @property
+    def recurring(self) -> bool:
+        return self.local_time is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    schedule_id: int
+    label: str
+    kind: str
+    scheduled_at: datetime
+    status: str
+    attempted_at: datetime
+    message_id: int | None
+    channel_id: int | None
+    detail: str | None

@@ -1,0 +1,255 @@
+"""Schedules and the delivery ledger: the only place with their SQL."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime, time
+
+from bot.db.connection import Database
+from bot.db.models import Delivery, Schedule, parse_hhmm
+from bot.timeutil import format_clock, from_unix, to_unix
+
+
+def weekday_mask(days: Iterable[int]) -> int:
+    mask = 0
+    for day in days:
+        mask |= 1 << day
+    return mask
+
+
+def weekday_set(mask: int) -> frozenset[int]:
+    return frozenset(day for day in range(7) if mask & (1 << day))
+
+
+def _opt_time(value: int | None) -> datetime | None:
+    return from_unix(value) if value is not None else None
+
+
+def _schedule(row: sqlite3.Row) -> Schedule:
+    return Schedule(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        kind=row["kind"],
+        key=row["key"],
+        label=row["label"],
+        owner_id=row["owner_id"],
+        personal=bool(row["personal"]),
+        local_time=parse_hhmm(row["local_time"]) if row["local_time"] else None,
+        weekdays=weekday_set(row["weekdays"]),
+        zone=row["zone"],
+        once_at=_opt_time(row["once_at"]),
+        paused=bool(row["paused"]),
+        next_due=_opt_time(row["next_due"]),
+        fire_at=_opt_time(row["fire_at"]),
+        payload=json.loads(row["payload"]),
+        created_at=from_unix(row["created_at"]),
+    )
+
+
+def _delivery(row: sqlite3.Row) -> Delivery:
+    return Delivery(
+        schedule_id=row["schedule_id"],
+        label=row["label"],
+        kind=row["kind"],
+        scheduled_at=from_unix(row["scheduled_at"]),
+        status=row["status"],
+        attempted_at=from_unix(row["attempted_at"]),
+        message_id=row["message_id"],
+        channel_id=row["channel_id"],
+        detail=row["detail"],
+    )
+
+
+class ScheduleRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- schedules -------------------------------------------------------------------------------
+
+    async def get(self, schedule_id: int) -> Schedule | None:
+        row = await self.db.fetchone("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
+        return _schedule(row) if row else None
+
+    async def find(self, kind: str, guild_id: int | None, key: str = "") -> Schedule | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM schedules WHERE kind = ? AND IFNULL(guild_id, 0) = ? AND key = ?",
+            (kind, guild_id or 0, key),
+        )
+        return _schedule(row) if row else None
+
+    async def for_guild(self, guild_id: int, kind: str | None = None) -> list[Schedule]:
+        if kind is None:
+            rows = await self.db.fetchall(
+                "SELECT * FROM schedules WHERE guild_id = ? ORDER BY id", (guild_id,)
+            )
+        else:
+            rows = await self.db.fetchall(
+                "SELECT * FROM schedules WHERE guild_id = ? AND kind = ? ORDER BY id", (guild_id, kind)
+            )
+        return [_schedule(r) for r in rows]
+
+    async def armed(self) -> list[tuple[int, int]]:
+        """(id, fire_at) of every schedule waiting to fire: what the scheduler arms at start."""
+        rows = await self.db.fetchall(
+            "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    async def due(self, now: datetime) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT id FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL AND fire_at <= ? "
+            "ORDER BY fire_at, id",
+            (to_unix(now),),
+        )
+        return [r[0] for r in rows]
+
+    async def upsert(
+        self,
+        *,
+        kind: str,
+        guild_id: int | None,
+        key: str,
+        label: str,
+        owner_id: int | None,
+        personal: bool,
+        local_time: time | None,
+        weekdays: Iterable[int],
+        zone: str | None,
+        once_at: datetime | None,
+        payload: dict,
+        now: datetime,
+    ) -> int:
+        """Create the schedule, or redefine it in place (same kind, server and key)."""
+        async with self.db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO schedules (guild_id, kind, key, label, owner_id, personal, local_time, weekdays,"
+                " zone, once_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (kind, IFNULL(guild_id, 0), key) DO UPDATE SET label = excluded.label, "
+                "owner_id = excluded.owner_id, personal = excluded.personal, local_time = excluded.local_time, "
+                "weekdays = excluded.weekdays, zone = excluded.zone, once_at = excluded.once_at, "
+                "payload = excluded.payload RETURNING id",
+                (
+                    guild_id,
+                    kind,
+                    key,
+                    label,
+                    owner_id,
+                    int(personal),
+                    format_clock(local_time) if local_time else None,
+                    weekday_mask(weekdays),
+                    zone,
+                    to_unix(once_at) if once_at else None,
+                    json.dumps(payload, sort_keys=True),
+                    to_unix(now),
+                ),
+            )
+            row = await cursor.fetchone()
+            return int(row[0])
+
+    async def set_next(self, schedule_id: int, next_due: datetime | None, fire_at: datetime | None) -> None:
+        await self.db.execute(
+            "UPDATE schedules SET next_due = ?, fire_at = ? WHERE id = ?",
+            (to_unix(next_due) if next_due else None, to_unix(fire_at) if fire_at else None, schedule_id),
+        )
+
+    async def set_paused(self, schedule_id: int, paused: bool) -> None:
+        await self.db.execute("UPDATE schedules SET paused = ? WHERE id = ?", (int(paused), schedule_id))
+
+    async def set_payload(self, schedule_id: int, payload: dict) -> None:
+        await self.db.execute(
+            "UPDATE schedules SET payload = ? WHERE id = ?",
+            (json.dumps(payload, sort_keys=True), schedule_id),
+        )
+
+    async def delete(self, schedule_id: int) -> None:
+        await self.db.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,))
+
+    async def delete_where(self, guild_id: int, kind: str, key_prefix: str = "") -> list[int]:
+        """Delete a server's schedules of ``kind`` whose key starts with ``key_prefix``; their ids."""
+        async with self.db.transaction() as tx:
+            rows = await tx.fetchall(
+                "DELETE FROM schedules WHERE guild_id = ? AND kind = ? AND substr(key, 1, ?) = ? RETURNING id",
+                (guild_id, kind, len(key_prefix), key_prefix),
+            )
+            return [r[0] for r in rows]
+
+    # -- the ledger ------------------------------------------------------------------------------
+
+    async def claim(self, schedule_id: int, scheduled_at: datetime, now: datetime) -> bool:
+        """Claim an occurrence before sending it; False when it was already claimed or handled.
+
+        A 'retry' row (a transient failure earlier) can be claimed again.
+        """
+        async with self.db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO deliveries (schedule_id, scheduled_at, status, attempted_at) "
+                "VALUES (?, ?, 'claimed', ?) ON CONFLICT (schedule_id, scheduled_at) DO UPDATE "
+                "SET status = 'claimed', attempted_at = excluded.attempted_at WHERE status = 'retry'",
+                (schedule_id, to_unix(scheduled_at), to_unix(now)),
+            )
+            return cursor.rowcount == 1
+
+    async def record(
+        self,
+        schedule_id: int,
+        scheduled_at: datetime,
+        status: str,
+        now: datetime,
+        *,
+        message_id: int | None = None,
+        channel_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Set the outcome of an occurrence (creating its row when it was never claimed)."""
+        await self.db.execute(
+            "INSERT INTO deliveries (schedule_id, scheduled_at, status, attempted_at, message_id, channel_id, "
+            "detail) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, scheduled_at) DO UPDATE SET "
+            "status = excluded.status, attempted_at = excluded.attempted_at, message_id = excluded.message_id, "
+            "channel_id = excluded.channel_id, detail = excluded.detail",
+            (schedule_id, to_unix(scheduled_at), status, to_unix(now), message_id, channel_id, detail),
+        )
+
+    async def record_missed(self, schedule_id: int, keys: list[datetime], now: datetime, detail: str) -> None:
+        """Occurrences that passed while the bot was down: recorded, never sent."""
+        if not keys:
+            return
+        async with self.db.transaction() as tx:
+            await tx.executemany(
+                "INSERT INTO deliveries (schedule_id, scheduled_at, status, attempted_at, detail) "
+                "VALUES (?, ?, 'missed', ?, ?) ON CONFLICT (schedule_id, scheduled_at) DO UPDATE "
+                "SET status = 'missed', detail = excluded.detail WHERE status IN ('retry')",
+                [(schedule_id, to_unix(k), to_unix(now), detail) for k in keys],
+            )
+
+    async def stale_claims(self) -> list[tuple[int, datetime, datetime]]:
+        """Claims never completed (the process died mid-send): (schedule, key, claimed at)."""
+        rows = await self.db.fetchall(
+            "SELECT schedule_id, scheduled_at, attempted_at FROM deliveries WHERE status = 'claimed'"
+        )
+        return [(r[0], from_unix(r[1]), from_unix(r[2])) for r in rows]
+
+    async def delivery(self, schedule_id: int, scheduled_at: datetime) -> Delivery | None:
+        row = await self.db.fetchone(
+            "SELECT d.*, s.label, s.kind FROM deliveries d JOIN schedules s ON s.id = d.schedule_id "
+            "WHERE d.schedule_id = ? AND d.scheduled_at = ?",
+            (schedule_id, to_unix(scheduled_at)),
+        )
+        return _delivery(row) if row else None
+
+    async def deliveries(self, schedule_id: int) -> list[Delivery]:
+        rows = await self.db.fetchall(
+            "SELECT d.*, s.label, s.kind FROM deliveries d JOIN schedules s ON s.id = d.schedule_id "
+            "WHERE d.schedule_id = ? ORDER BY d.scheduled_at",
+            (schedule_id,),
+        )
+        return [_delivery(r) for r in rows]
+
+    async def recent(self, guild_id: int, limit: int = 8) -> list[Delivery]:
+        rows = await self.db.fetchall(
+            "SELECT d.*, s.label, s.kind FROM deliveries d JOIN schedules s ON s.id = d.schedule_id "
+            "WHERE s.guild_id = ? AND d.status <> 'claimed' ORDER BY d.attempted_at DESC, d.id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_delivery(r) for r in rows]

@@ -1,0 +1,193 @@
+"""Rituals on the scheduler: one service every feature's recurring post goes through.
+
+A ritual is a template (how to post it) on some weekdays at a wall time. Shared templates run
+in the zone of whoever set them; personal ones (goodnight) run for each partner at that wall
+time in their own zone and respect their quiet hours. Features add templates (the on-this-day
+memory, the weekly digest) so ``/ritual list``, ``pause`` and ``resume`` cover them all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import TYPE_CHECKING
+
+from bot.db.models import Couple, Schedule
+from bot.db.repositories.rituals import Ritual, RitualRepository
+from bot.scheduler import DeliveryFailed, Kind, Occurrence, Sent, default_deadline
+from bot.timeutil import format_clock, format_weekdays
+
+if TYPE_CHECKING:
+    from bot.client import CloserBot
+
+log = logging.getLogger(__name__)
+
+KIND = "ritual"
+
+RitualDeliver = Callable[[Occurrence, Ritual], Awaitable[Sent | None]]
+
+
+@dataclass(frozen=True)
+class RitualTemplate:
+    name: str
+    label: str
+    deliver: RitualDeliver
+    personal: bool = False  # one schedule per partner, in their own zone
+    addable: bool = True  # offered by /ritual add; built-ins are added by their feature
+    deadline: Callable[[Occurrence], datetime] | None = None
+
+
+def schedule_key(ritual_id: int, user_id: int | None = None) -> str:
+    return f"{ritual_id}:{user_id if user_id is not None else 'all'}"
+
+
+class RitualService:
+    def __init__(self, bot: CloserBot) -> None:
+        self.bot = bot
+        self.repo = RitualRepository(bot.db)
+        self.templates: dict[str, RitualTemplate] = {}
+        bot.scheduler.register(Kind(KIND, self._deliver, self._deadline))
+
+    def register(self, template: RitualTemplate) -> None:
+        self.templates[template.name] = template
+
+    def template(self, name: str) -> RitualTemplate | None:
+        return self.templates.get(name)
+
+    def label(self, ritual: Ritual) -> str:
+        template = self.templates.get(ritual.template)
+        return template.label if template else ritual.template.replace("_", " ").title()
+
+    def describe_when(self, ritual: Ritual) -> str:
+        days = format_weekdays(ritual.weekdays)
+        days = days if days in ("every day", "weekdays", "weekends") else f"on {days}"
+        template = self.templates.get(ritual.template)
+        if template and template.personal:
+            return f"{days} at {format_clock(ritual.local_time)}, each in your own time"
+        return f"{days} at {format_clock(ritual.local_time)} ({ritual.zone})"
+
+    # -- lifecycle of a ritual -------------------------------------------------------------------
+
+    async def add(
+        self,
+        couple: Couple,
+        template_name: str,
+        *,
+        weekdays: frozenset[int],
+        at: time,
+        zone: str,
+        message: str | None,
+        created_by: int,
+    ) -> Ritual:
+        ritual_id = await self.repo.add(
+            guild_id=couple.guild_id,
+            template=template_name,
+            weekdays=weekdays,
+            at=at,
+            zone=zone,
+            message=message,
+            created_by=created_by,
+            now=self.bot.clock.now(),
+        )
+        ritual = await self.repo.get(ritual_id)
+        assert ritual is not None
+        await self.schedule(couple, ritual)
+        return ritual
+
+    async def ensure_builtin(
+        self, couple: Couple, template_name: str, *, weekdays: frozenset[int], at: time, zone: str
+    ) -> Ritual:
+        """A feature's built-in ritual, created once per couple (kept as the couple left it)."""
+        existing = await self.repo.find_template(couple.guild_id, template_name)
+        if existing is not None:
+            return existing
+        return await self.add(
+            couple,
+            template_name,
+            weekdays=weekdays,
+            at=at,
+            zone=zone,
+            message=None,
+            created_by=couple.first.user_id,
+        )
+
+    async def schedule(self, couple: Couple, ritual: Ritual) -> list[Schedule]:
+        template = self.templates.get(ritual.template)
+        label = self.label(ritual)
+        payload = {"ritual": ritual.id, "template": ritual.template}
+        made: list[Schedule] = []
+        if template is not None and template.personal:
+            for partner in couple.partners:
+                made.append(
+                    await self.bot.scheduler.recurring(
+                        KIND,
+                        guild_id=couple.guild_id,
+                        at=ritual.local_time,
+                        weekdays=ritual.weekdays,
+                        key=schedule_key(ritual.id, partner.user_id),
+                        label=f"{label} for {partner.display_name}",
+                        owner_id=partner.user_id,
+                        personal=True,
+                        payload=payload,
+                    )
+                )
+        else:
+            made.append(
+                await self.bot.scheduler.recurring(
+                    KIND,
+                    guild_id=couple.guild_id,
+                    at=ritual.local_time,
+                    weekdays=ritual.weekdays,
+                    key=schedule_key(ritual.id),
+                    label=f"{label} (#{ritual.id})",
+                    zone=ritual.zone,
+                    owner_id=ritual.created_by,
+                    payload=payload,
+                )
+            )
+        if ritual.paused:
+            for schedule in made:
+                await self.bot.scheduler.pause(schedule.id)
+        return made
+
+    async def schedules(self, ritual: Ritual) -> list[Schedule]:
+        prefix = f"{ritual.id}:"
+        return [
+            s for s in await self.bot.schedules.for_guild(ritual.guild_id, KIND) if s.key.startswith(prefix)
+        ]
+
+    async def pause(self, ritual: Ritual) -> None:
+        await self.repo.set_paused(ritual.id, True)
+        for schedule in await self.schedules(ritual):
+            await self.bot.scheduler.pause(schedule.id)
+
+    async def resume(self, ritual: Ritual) -> list[Schedule]:
+        await self.repo.set_paused(ritual.id, False)
+        return [await self.bot.scheduler.resume(s.id) for s in await self.schedules(ritual)]
+
+    async def remove(self, ritual: Ritual) -> None:
+        await self.bot.scheduler.cancel_where(ritual.guild_id, KIND, f"{ritual.id}:")
+        await self.repo.delete(ritual.id)
+
+    async def next_time(self, ritual: Ritual) -> datetime | None:
+        times = [s.fire_at for s in await self.schedules(ritual) if s.fire_at is not None and not s.paused]
+        return min(times) if times else None
+
+    # -- delivery --------------------------------------------------------------------------------
+
+    async def _deliver(self, occurrence: Occurrence) -> Sent | None:
+        ritual = await self.repo.get(int(occurrence.payload["ritual"]))
+        if ritual is None or ritual.paused:
+            return None
+        template = self.templates.get(ritual.template)
+        if template is None:
+            raise DeliveryFailed(f"the {ritual.template} ritual is not available in this version of Closer")
+        return await template.deliver(occurrence, ritual)
+
+    def _deadline(self, occurrence: Occurrence) -> datetime:
+        template = self.templates.get(str(occurrence.payload.get("template")))
+        if template is not None and template.deadline is not None:
+            return template.deadline(occurrence)
+        return default_deadline(occurrence)
