@@ -66,6 +66,17 @@ def partner_only() -> Callable[[T], T]:
     return app_commands.check(predicate)
 
 
+def in_server() -> Callable[[T], T]:
+    """App command check: used in a server, not in a DM (before any option is read)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            raise NotAllowed(IN_DM)
+        return True
+
+    return app_commands.check(predicate)
+
+
 def current(interaction: discord.Interaction) -> tuple[Couple, Partner]:
     """The couple and the invoking partner, after :func:`partner_only` passed."""
     couple: Couple = interaction.extras["couple"]

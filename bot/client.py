@@ -70,6 +70,7 @@ class CloserBot(commands.Bot):
         clock: Clock | None = None,
         extensions: Sequence[str] = EXTENSIONS,
         scheduler_autostart: bool = True,
+        **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -77,6 +78,7 @@ class CloserBot(commands.Bot):
             help_command=None,
             tree_cls=CloserTree,
             allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
+            **options,
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()

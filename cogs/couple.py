@@ -11,10 +11,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import bot_of, couple_for, current, partner_only
+from bot.checks import bot_of, couple_for, current, in_server, partner_only
 from bot.client import CloserBot
 from bot.db.models import Couple, Delivery, Partner
-from bot.errors import NotAllowed, UserError
+from bot.errors import UserError
 from bot.timeutil import (
     QuietHours,
     discord_timestamp,
@@ -242,6 +242,7 @@ class CoupleCog(
         channel="The channel Closer posts in for the two of you",
         timezone="Your time zone: a city like Berlin or a zone like America/New_York",
     )
+    @in_server()
     async def setup(
         self,
         interaction: discord.Interaction,
@@ -250,8 +251,7 @@ class CoupleCog(
         timezone: Zone,
     ) -> None:
         """Invite your partner to pair with you in this server."""
-        if interaction.guild is None:
-            raise NotAllowed("Run `/couple setup` in the server you share with your partner.")
+        assert interaction.guild is not None
         user = interaction.user
         if partner.id == user.id:
             raise UserError("You can't pair with yourself: choose your partner in the `partner` option.")
