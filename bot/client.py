@@ -27,8 +27,9 @@ from bot.ui.confirm import ConfirmButton, ConfirmHandler
 from bot.ui.pages import PageButton, PageSource
 
 Hook = Callable[..., Awaitable[None]]
-# A cog's lines for /couple status: (field name, value) pairs.
-StatusSection = Callable[[Couple, datetime], Awaitable[list[tuple[str, str]]]]
+# A cog's contribution to a shared post: (title, text) pairs. Places: "status" (/couple status),
+# "digest" (the weekly digest), "question_post" (the daily question), "talking_points" (call card).
+Section = Callable[[Couple, datetime], Awaitable[list[tuple[str, str]]]]
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class CloserBot(commands.Bot):
         self.confirmations: dict[str, ConfirmHandler] = {}
         self.page_sources: dict[str, PageSource] = {}
         self._hooks: dict[str, list[Hook]] = {}
-        self._status_sections: list[StatusSection] = []
+        self._sections: dict[str, list[Section]] = {}
         self._db: Database | None = None
         self._scheduler_autostart = scheduler_autostart
         self._was_ready = False
@@ -135,17 +136,22 @@ class CloserBot(commands.Bot):
         for handler in list(self._hooks.get(event, [])):
             await handler(*args)
 
-    def add_status_section(self, section: StatusSection) -> None:
-        self._status_sections.append(section)
+    def add_section(self, place: str, section: Section) -> None:
+        """Let a feature add lines to a shared post (see ``Section``)."""
+        self._sections.setdefault(place, []).append(section)
 
-    def remove_status_section(self, section: StatusSection) -> None:
-        if section in self._status_sections:
-            self._status_sections.remove(section)
+    def remove_section(self, place: str, section: Section) -> None:
+        if section in self._sections.get(place, []):
+            self._sections[place].remove(section)
 
-    async def status_sections(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+    async def sections(self, place: str, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+        """Every feature's lines for ``place``; one failing feature never breaks the post."""
         lines: list[tuple[str, str]] = []
-        for section in self._status_sections:
-            lines.extend(await section(couple, now))
+        for section in self._sections.get(place, []):
+            try:
+                lines.extend(await section(couple, now))
+            except Exception:
+                log.exception("Section %r of %s failed", place, getattr(section, "__qualname__", section))
         return lines
 
     # -- commands ------------------------------------------------------------------------------

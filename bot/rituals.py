@@ -152,6 +152,16 @@ class RitualService:
                 await self.bot.scheduler.pause(schedule.id)
         return made
 
+    async def update(
+        self, couple: Couple, ritual: Ritual, *, at: time, zone: str, weekdays: frozenset[int] | None = None
+    ) -> Ritual:
+        """Move a ritual to a new time (and zone, days); its schedules follow."""
+        await self.repo.update_time(ritual.id, at=at, zone=zone, weekdays=weekdays or ritual.weekdays)
+        updated = await self.repo.get(ritual.id)
+        assert updated is not None
+        await self.schedule(couple, updated)
+        return updated
+
     async def schedules(self, ritual: Ritual) -> list[Schedule]:
         prefix = f"{ritual.id}:"
         return [

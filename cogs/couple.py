@@ -463,7 +463,7 @@ class CoupleCog(
                 ),
                 inline=False,
             )
-        for section in await self.bot.status_sections(couple, now):
+        for section in await self.bot.sections("status", couple, now):
             card.add_field(name=section[0], value=section[1], inline=False)
         recent = await self.bot.schedules.recent(couple.guild_id, limit=6)
         if recent:

@@ -123,6 +123,12 @@ class RitualRepository:
         )
         return _ritual(row) if row else None
 
+    async def update_time(self, ritual_id: int, *, at: time, zone: str, weekdays: frozenset[int]) -> None:
+        await self.db.execute(
+            "UPDATE rituals SET local_time = ?, zone = ?, weekdays = ? WHERE id = ?",
+            (format_clock(at), zone, weekday_mask(weekdays), ritual_id),
+        )
+
     async def set_paused(self, ritual_id: int, paused: bool) -> None:
         await self.db.execute("UPDATE rituals SET paused = ? WHERE id = ?", (int(paused), ritual_id))
 
