@@ -1,0 +1,1 @@
+-- Placeholder: this feature's tables are being written.
