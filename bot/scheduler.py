@@ -531,7 +531,12 @@ class Scheduler:
         else:
             occurrence = Occurrence(self, schedule, couple, last, fire_time(schedule, couple, last), now)
             deadline = (kind.deadline or default_deadline)(occurrence)
-            if now > deadline:
+            if occurrence.fire_at > deadline:
+                # Quiet hours held it past the point where it means anything (a goodnight at 7am).
+                await self.repo.record(
+                    schedule_id, last, "skipped", now, detail="held by quiet hours past its time"
+                )
+            elif now > deadline:
                 missed.append(last)
             else:
                 retry = await self._deliver(kind, occurrence)

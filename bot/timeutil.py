@@ -636,7 +636,8 @@ def nearest_shared_time(candidate: datetime, people: list[tuple[ZoneInfo, QuietH
     for window in windows:
         if window.start <= candidate < window.end:
             return candidate
-        for point in (window.start, window.end - timedelta(minutes=1)):
+        # A window's start, or the last start that still leaves an hour inside it.
+        for point in (window.start, max(window.start, window.end - timedelta(hours=1))):
             if best is None or abs(point - candidate) < abs(best - candidate):
                 best = point
     return best

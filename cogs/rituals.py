@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import time
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -216,36 +216,40 @@ class SessionModal(PersistentModal, template=r"closer:modal:session:(?P<run>\d+)
         if answers is None:
             raise UserError("This step was already completed, so your answer wasn't saved.")
         both = {a.user_id for a in answers} >= {p.user_id for p in couple.partners}
+        # Defer first: the edits and the reveal below are several requests.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         if not both:
-            await interaction.response.send_message(
+            if interaction.message is not None:
+                await interaction.message.edit(embed=step_embed(couple, run, step, answers))
+            await interaction.followup.send(
                 f"Saved ✍️ It shows when {couple.other(interaction.user.id).display_name} has answered too. "
                 "You can change it until then.",
                 ephemeral=True,
             )
-            if interaction.message is not None:
-                await interaction.message.edit(embed=step_embed(couple, run, step, answers))
             return
-        await interaction.response.send_message(
-            "Saved ✍️ You've both answered: here they are.", ephemeral=True
-        )
-        steps = session_steps()
-        last = len(steps) - 1
-        if not await repo.advance(run_id, step, last, now):
-            return  # the other partner's submission already moved the session on
-        if interaction.message is not None:
-            done = step_embed(couple, run, step, answers)
-            await interaction.message.edit(embed=done, view=None)
-        where = interaction.channel
-        assert isinstance(where, discord.abc.Messageable)
-        reveal = embed(f"Step {step + 1} · {steps[step]['title']}")
-        for answer in answers:
-            add_long_field(reveal, name_of(couple, answer.user_id), answer.answer)
-        for group in pack([reveal]):
-            await where.send(embeds=group)
-        if step < last:
-            await where.send(embed=step_embed(couple, run, step + 1, []), view=step_view(run_id, step + 1))
-            return
-        await send_recap(where, couple, await repo.answers(run_id))
+        if await repo.advance(run_id, step, len(session_steps()) - 1, now):
+            await reveal_step(interaction, couple, run, step, answers)
+        await interaction.followup.send("Saved ✍️ You've both answered: here they are.", ephemeral=True)
+
+
+async def reveal_step(
+    interaction: discord.Interaction, couple: Couple, run: RitualRun, step: int, answers: list[RitualAnswer]
+) -> None:
+    """Both answered a step: show both answers, then the next step (or the recap after the last)."""
+    steps = session_steps()
+    if interaction.message is not None:
+        await interaction.message.edit(embed=step_embed(couple, run, step, answers), view=None)
+    where = interaction.channel
+    assert isinstance(where, discord.abc.Messageable)
+    reveal = embed(f"Step {step + 1} · {steps[step]['title']}")
+    for answer in answers:
+        add_long_field(reveal, name_of(couple, answer.user_id), answer.answer)
+    for group in pack([reveal]):
+        await where.send(embeds=group)
+    if step < len(steps) - 1:
+        await where.send(embed=step_embed(couple, run, step + 1, []), view=step_view(run.id, step + 1))
+        return
+    await send_recap(where, couple, await bot_of(interaction).rituals.repo.answers(run.id))
 
 
 async def send_recap(where: discord.abc.Messageable, couple: Couple, answers: list[RitualAnswer]) -> None:
@@ -358,26 +362,33 @@ class GratitudeModal(
         if answers is None:
             raise UserError("You've both shared already, so this round is closed.")
         both = {a.user_id for a in answers} >= {p.user_id for p in couple.partners}
+        await interaction.response.defer(ephemeral=True, thinking=True)
         if not both:
-            await interaction.response.send_message(
+            if interaction.message is not None:
+                await interaction.message.edit(embed=gratitude_embed(couple, answers, ritual.message))
+            await interaction.followup.send(
                 f"Saved 🙏 Both lists show once {couple.other(interaction.user.id).display_name} has shared too.",
                 ephemeral=True,
             )
-            if interaction.message is not None:
-                await interaction.message.edit(embed=gratitude_embed(couple, answers, ritual.message))
             return
-        await interaction.response.send_message("Saved 🙏 You've both shared: here they are.", ephemeral=True)
-        if not await repo.advance(run_id, 0, 0, now):
-            return
-        if interaction.message is not None:
-            await interaction.message.edit(embed=gratitude_embed(couple, answers, ritual.message), view=None)
-        reveal = embed("What you're grateful for 💞")
-        for answer in answers:
-            lines = "\n".join(f"{i + 1}. {line}" for i, line in enumerate(answer.answer.split("\n")))
-            add_long_field(reveal, name_of(couple, answer.user_id), lines)
-        where = interaction.channel
-        assert isinstance(where, discord.abc.Messageable)
-        await where.send(embed=reveal)
+        if await repo.advance(run_id, 0, 0, now):
+            await reveal_gratitude(interaction, couple, ritual, answers)
+        await interaction.followup.send("Saved 🙏 You've both shared: here they are.", ephemeral=True)
+
+
+async def reveal_gratitude(
+    interaction: discord.Interaction, couple: Couple, ritual: Ritual, answers: list[RitualAnswer]
+) -> None:
+    """Both shared: close the post and show both lists together."""
+    if interaction.message is not None:
+        await interaction.message.edit(embed=gratitude_embed(couple, answers, ritual.message), view=None)
+    reveal = embed("What you're grateful for 💞")
+    for answer in answers:
+        lines = "\n".join(f"{i + 1}. {line}" for i, line in enumerate(answer.answer.split("\n")))
+        add_long_field(reveal, name_of(couple, answer.user_id), lines)
+    where = interaction.channel
+    assert isinstance(where, discord.abc.Messageable)
+    await where.send(embed=reveal)
 
 
 # =============================================================================================
@@ -397,6 +408,11 @@ async def deliver_goodnight(occurrence: Occurrence, ritual: Ritual) -> Sent | No
     if ritual.message:
         text += f"\n> {clip(ritual.message, 300)}"
     return await occurrence.send_dm(owner.user_id, content=text, view=goodnight_view(couple.guild_id))
+
+
+def goodnight_deadline(occurrence: Occurrence) -> datetime:
+    """A bedtime reminder is only worth sending around bedtime."""
+    return occurrence.scheduled_at + timedelta(hours=2)
 
 
 def goodnight_view(guild_id: int) -> discord.ui.View:
@@ -499,7 +515,7 @@ async def deliver_custom(occurrence: Occurrence, ritual: Ritual) -> Sent | None:
 TEMPLATES = (
     RitualTemplate("weekly_checkin", "Weekly check-in session", deliver_session),
     RitualTemplate("gratitude", "Gratitude", deliver_gratitude),
-    RitualTemplate("goodnight", "Goodnight", deliver_goodnight, personal=True),
+    RitualTemplate("goodnight", "Goodnight", deliver_goodnight, personal=True, deadline=goodnight_deadline),
     RitualTemplate("custom", "Custom", deliver_custom),
 )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ import pytest
 from emulator import Fake
 from emulator.state import Channel, Guild, User
 
-from bot.client import CloserBot
+from bot.client import EXTENSIONS, CloserBot
 from bot.clock import FakeClock
 from bot.settings import Settings
 
@@ -65,10 +66,15 @@ class Closer:
 
     async def start(self) -> CloserBot:
         bot = CloserBot(
-            self.settings(), clock=self.clock, scheduler_autostart=False, guild_ready_timeout=0.05
+            self.settings(),
+            clock=self.clock,
+            scheduler_autostart=False,
+            guild_ready_timeout=0.05,
+            extensions=available_extensions(),
         )
         self._task = asyncio.create_task(bot.start(self.fake.token))
         await self.fake.wait_for_ready(self._task)
+        await asyncio.wait_for(bot.wait_until_ready(), timeout=5)
         self.bot = bot
         self.starts += 1
         return bot
@@ -96,6 +102,11 @@ class Closer:
         """Move the clock to ``instant`` and handle what is due then."""
         self.clock.set(instant)
         return await self.run_due()
+
+
+def available_extensions() -> tuple[str, ...]:
+    """The extensions that can be imported (tests/test_extensions.py checks they all can)."""
+    return tuple(name for name in EXTENSIONS if importlib.util.find_spec(name) is not None)
 
 
 @pytest.fixture

@@ -55,6 +55,7 @@ class UserActions:
     ops: Ops
     response_timeout: float
     defer_timeout: float
+    update_wait: float
 
     # ================================================================== public actions
     async def slash(
@@ -566,6 +567,11 @@ class UserActions:
                     f"{self.defer_timeout:g}s (Discord would keep showing 'thinking...').",
                     self.server.violations[inter.violations_before :],
                 ) from None
+        elif inter.response_type == 6:
+            # A deferred update promises an edit of the message (or a follow-up) soon: give the bot
+            # a moment to make it, so tests read the settled message. Not making one is allowed.
+            with contextlib.suppress(TimeoutError):
+                await changed.wait_for(lambda: inter.edits > 0 or bool(inter.followup_ids), self.update_wait)
         return result
 
     # ================================================================== components

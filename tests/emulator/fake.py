@@ -40,6 +40,7 @@ class Fake(UserActions):
         self.ops = Ops(server)
         self.response_timeout = 5.0
         self.defer_timeout = 10.0
+        self.update_wait = 2.0  # after a deferred update (type 6), wait this long for the edit
         app_part = base64.urlsafe_b64encode(str(self.world.app_id).encode()).decode().rstrip("=")
         self.token = f"{app_part}.emulator.{secrets.token_urlsafe(27)}"
         self._patch: DiscordPatch | None = None

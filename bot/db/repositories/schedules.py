@@ -249,7 +249,7 @@ class ScheduleRepository:
     async def recent(self, guild_id: int, limit: int = 8) -> list[Delivery]:
         rows = await self.db.fetchall(
             "SELECT d.*, s.label, s.kind FROM deliveries d JOIN schedules s ON s.id = d.schedule_id "
-            "WHERE s.guild_id = ? AND d.status <> 'claimed' ORDER BY d.attempted_at DESC, d.id DESC LIMIT ?",
+            "WHERE s.guild_id = ? AND d.status <> 'claimed' ORDER BY d.attempted_at DESC, d.scheduled_at DESC LIMIT ?",
             (guild_id, limit),
         )
         return [_delivery(r) for r in rows]
