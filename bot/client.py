@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 # The features, one cog each. bot/ never imports cogs/: it loads them by name.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.couple",
+    "cogs.questions",
+    "cogs.checkins",
+    "cogs.memories",
     "cogs.rituals",
     "cogs.help",
 )

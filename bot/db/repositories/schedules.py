@@ -105,6 +105,15 @@ class ScheduleRepository:
         )
         return [r[0] for r in rows]
 
+    async def paired_guilds_without(self, kind: str) -> list[int]:
+        """Servers of paired couples that have no schedule of ``kind`` (cheap start-up backfill)."""
+        rows = await self.db.fetchall(
+            "SELECT c.guild_id FROM couples c WHERE c.status = 'paired' AND c.removed_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.guild_id = c.guild_id AND s.kind = ?)",
+            (kind,),
+        )
+        return [r[0] for r in rows]
+
     async def upsert(
         self,
         *,

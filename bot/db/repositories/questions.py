@@ -1,0 +1,607 @@
+"""The daily question's tables: the only place with their SQL (see V4__questions.sql).
+
+Privacy lives here too: nothing returns a partner's answer to a question that is not revealed,
+except to its writer (:meth:`QuestionRepository.my_answer`, :meth:`QuestionRepository.export`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.db.connection import Database
+from bot.questions import CATEGORIES, OWN_PREFIX, OWN_TIER, TIERS, Asked, History, Pick, Question, own_id
+from bot.timeutil import from_unix, to_unix
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSettings:
+    categories: frozenset[str]
+    tiers: frozenset[int]
+
+    @classmethod
+    def everything(cls) -> QuestionSettings:
+        return cls(frozenset(CATEGORIES), frozenset(TIERS))
+
+
+@dataclass(frozen=True, slots=True)
+class OwnQuestion:
+    id: int
+    guild_id: int
+    text: str
+    category: str
+    added_by: int
+    added_at: datetime
+
+    @property
+    def question(self) -> Question:
+        return Question(own_id(self.id), self.category, OWN_TIER, self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionDay:
+    id: int
+    guild_id: int
+    question_id: str
+    question: str
+    category: str
+    tier: int
+    day_number: int
+    local_date: date
+    zone: str
+    round: int
+    new_round: bool
+    repeat_of: int | None
+    created_at: datetime
+    posted_at: datetime | None
+    channel_id: int | None
+    message_id: int | None
+    status: str  # 'open', 'revealed' or 'skipped'
+    revealed_at: datetime | None
+    thread_id: int | None
+    reveal_message_id: int | None
+    skipped_by: int | None
+    skipped_at: datetime | None
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def revealed(self) -> bool:
+        return self.status == "revealed"
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "skipped"
+
+    @property
+    def reached_at(self) -> datetime:
+        """When the question reached the couple: its post, or its creation if it never posted."""
+        return self.posted_at or self.created_at
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    day_id: int
+    user_id: int
+    answer: str
+    answered_at: datetime
+    updated_at: datetime
+    local_date: date
+    on_time: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """The outcome of saving an answer."""
+
+    state: str  # 'saved', 'replaced', 'locked' (revealed already), 'skipped', 'missing'
+    answered: frozenset[int] = frozenset()  # who has answered now (ids only, never the texts)
+    revealed: bool = False  # this answer completed the pair: reveal now
+
+
+@dataclass(frozen=True, slots=True)
+class StreakDay:
+    """What the streak needs of a question day."""
+
+    local_date: date
+    reached_at: datetime
+    answered: dict[int, bool]  # who answered, and whether in time
+
+
+@dataclass(frozen=True, slots=True)
+class Veto:
+    question_id: str
+    question: str
+    category: str
+    vetoed_by: int
+    vetoed_at: datetime
+
+
+def _opt_time(value: int | None) -> datetime | None:
+    return from_unix(value) if value is not None else None
+
+
+def _day(row: sqlite3.Row) -> QuestionDay:
+    return QuestionDay(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        question_id=row["question_id"],
+        question=row["question"],
+        category=row["category"],
+        tier=row["tier"],
+        day_number=row["day_number"],
+        local_date=date.fromisoformat(row["local_date"]),
+        zone=row["zone"],
+        round=row["round"],
+        new_round=bool(row["new_round"]),
+        repeat_of=row["repeat_of"],
+        created_at=from_unix(row["created_at"]),
+        posted_at=_opt_time(row["posted_at"]),
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        status=row["status"],
+        revealed_at=_opt_time(row["revealed_at"]),
+        thread_id=row["thread_id"],
+        reveal_message_id=row["reveal_message_id"],
+        skipped_by=row["skipped_by"],
+        skipped_at=_opt_time(row["skipped_at"]),
+    )
+
+
+def _answer(row: sqlite3.Row) -> Answer:
+    return Answer(
+        day_id=row["day_id"],
+        user_id=row["user_id"],
+        answer=row["answer"],
+        answered_at=from_unix(row["answered_at"]),
+        updated_at=from_unix(row["updated_at"]),
+        local_date=date.fromisoformat(row["local_date"]),
+        on_time=bool(row["on_time"]),
+    )
+
+
+def _own(row: sqlite3.Row) -> OwnQuestion:
+    return OwnQuestion(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        text=row["text"],
+        category=row["category"],
+        added_by=row["added_by"],
+        added_at=from_unix(row["added_at"]),
+    )
+
+
+def _csv(values: Iterable[object]) -> str:
+    return ",".join(str(v) for v in sorted(values, key=str))
+
+
+class QuestionRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- settings and own questions ---------------------------------------------------------------
+
+    async def settings(self, guild_id: int) -> QuestionSettings:
+        row = await self.db.fetchone(
+            "SELECT categories, tiers FROM question_settings WHERE guild_id = ?", (guild_id,)
+        )
+        if row is None:
+            return QuestionSettings.everything()
+        categories = frozenset(c for c in row["categories"].split(",") if c in CATEGORIES)
+        tiers = frozenset(int(t) for t in row["tiers"].split(",") if t.strip().isdigit() and int(t) in TIERS)
+        return QuestionSettings(categories, tiers)
+
+    async def set_settings(
+        self,
+        guild_id: int,
+        *,
+        categories: Iterable[str] | None = None,
+        tiers: Iterable[int] | None = None,
+        by: int,
+        now: datetime,
+    ) -> QuestionSettings:
+        """Change the enabled categories and/or tiers; the settings after the change."""
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT categories, tiers FROM question_settings WHERE guild_id = ?", (guild_id,)
+            )
+            current_cats = row["categories"] if row else _csv(CATEGORIES)
+            current_tiers = row["tiers"] if row else _csv(TIERS)
+            new_cats = _csv(categories) if categories is not None else current_cats
+            new_tiers = _csv(tiers) if tiers is not None else current_tiers
+            await tx.execute(
+                "INSERT INTO question_settings (guild_id, categories, tiers, updated_by, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET categories = excluded.categories, "
+                "tiers = excluded.tiers, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                (guild_id, new_cats, new_tiers, by, to_unix(now)),
+            )
+        return await self.settings(guild_id)
+
+    async def add_own(self, guild_id: int, text: str, category: str, by: int, now: datetime) -> OwnQuestion:
+        row_id = await self.db.execute(
+            "INSERT INTO own_questions (guild_id, text, category, added_by, added_at) VALUES (?, ?, ?, ?, ?)",
+            (guild_id, text, category, by, to_unix(now)),
+        )
+        row = await self.db.fetchone("SELECT * FROM own_questions WHERE id = ?", (row_id,))
+        assert row is not None
+        return _own(row)
+
+    async def own_questions(self, guild_id: int) -> list[OwnQuestion]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM own_questions WHERE guild_id = ? ORDER BY id", (guild_id,)
+        )
+        return [_own(r) for r in rows]
+
+    # -- what choosing needs -----------------------------------------------------------------------
+
+    async def history(self, guild_id: int) -> History:
+        """The couple's history as :func:`bot.questions.choose` reads it: one grouped pass over a
+        covering index, plus the (small) vetoes and own questions."""
+        stats = await self.db.fetchall(
+            "SELECT question_id, COUNT(*) AS days, SUM(repeat_of IS NULL) AS asked, MAX(local_date) AS last_date, "
+            "MAX(CASE WHEN status = 'revealed' THEN id END) AS revealed_day, "
+            "MAX(CASE WHEN repeat_of IS NOT NULL THEN local_date END) AS last_repeat "
+            "FROM question_days WHERE guild_id = ? AND status <> 'skipped' GROUP BY question_id",
+            (guild_id,),
+        )
+        asked: dict[str, Asked] = {}
+        days = 0
+        last_repeat: str | None = None
+        latest: tuple[str, str] | None = None  # (date, question id) of the newest question day
+        for r in stats:
+            last_date = r["last_date"]
+            asked[r["question_id"]] = Asked(int(r["asked"]), date.fromisoformat(last_date), r["revealed_day"])
+            days += r["days"]
+            if r["last_repeat"] and (last_repeat is None or r["last_repeat"] > last_repeat):
+                last_repeat = r["last_repeat"]
+            if latest is None or last_date > latest[0]:
+                latest = (last_date, r["question_id"])
+        vetoed = await self.db.fetchall(
+            "SELECT question_id FROM question_vetoes WHERE guild_id = ?", (guild_id,)
+        )
+        own = await self.own_questions(guild_id)
+        return History(
+            asked=asked,
+            vetoed=frozenset(r[0] for r in vetoed),
+            own=tuple(o.question for o in own),
+            days=days,
+            last_was_own=latest is not None and latest[1].startswith(OWN_PREFIX),
+            last_repeat=date.fromisoformat(last_repeat) if last_repeat else None,
+        )
+
+    async def attempts(self, guild_id: int, local_date: date) -> int:
+        """How many questions were skipped on that day (each skip draws anew)."""
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM question_days WHERE guild_id = ? AND local_date = ? AND status = 'skipped'",
+                (guild_id, local_date.isoformat()),
+            )
+        )
+
+    # -- question days -----------------------------------------------------------------------------
+
+    async def create_day(
+        self,
+        guild_id: int,
+        pick: Pick,
+        *,
+        day_number: int,
+        local_date: date,
+        zone: str,
+        now: datetime,
+    ) -> QuestionDay:
+        """The live question of that date: created from ``pick``, or the one already there."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO question_days (guild_id, question_id, question, category, tier, day_number, "
+                "local_date, zone, round, new_round, repeat_of, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (
+                    guild_id,
+                    pick.question.id,
+                    pick.question.text,
+                    pick.question.category,
+                    pick.question.tier,
+                    day_number,
+                    local_date.isoformat(),
+                    zone,
+                    pick.round,
+                    int(pick.new_round),
+                    pick.repeat_of,
+                    to_unix(now),
+                ),
+            )
+            row = await tx.fetchone(
+                "SELECT * FROM question_days WHERE guild_id = ? AND local_date = ? AND status <> 'skipped'",
+                (guild_id, local_date.isoformat()),
+            )
+        assert row is not None
+        return _day(row)
+
+    async def day(self, day_id: int) -> QuestionDay | None:
+        row = await self.db.fetchone("SELECT * FROM question_days WHERE id = ?", (day_id,))
+        return _day(row) if row else None
+
+    async def live_day(self, guild_id: int, local_date: date) -> QuestionDay | None:
+        """The question of that date (not a skipped one)."""
+        row = await self.db.fetchone(
+            "SELECT * FROM question_days WHERE guild_id = ? AND local_date = ? AND status <> 'skipped'",
+            (guild_id, local_date.isoformat()),
+        )
+        return _day(row) if row else None
+
+    async def latest_day(self, guild_id: int) -> QuestionDay | None:
+        """The couple's current question: the latest one not skipped."""
+        row = await self.db.fetchone(
+            "SELECT * FROM question_days WHERE guild_id = ? AND status <> 'skipped' "
+            "ORDER BY local_date DESC, id DESC LIMIT 1",
+            (guild_id,),
+        )
+        return _day(row) if row else None
+
+    async def set_posted(
+        self, day_id: int, channel_id: int | None, message_id: int | None, now: datetime
+    ) -> None:
+        await self.db.execute(
+            "UPDATE question_days SET channel_id = ?, message_id = ?, posted_at = COALESCE(posted_at, ?) "
+            "WHERE id = ?",
+            (channel_id, message_id, to_unix(now), day_id),
+        )
+
+    async def set_reveal_posted(self, day_id: int, thread_id: int | None, message_id: int | None) -> None:
+        await self.db.execute(
+            "UPDATE question_days SET thread_id = ?, reveal_message_id = ? WHERE id = ?",
+            (thread_id, message_id, day_id),
+        )
+
+    async def set_thread(self, day_id: int, thread_id: int) -> None:
+        await self.db.execute("UPDATE question_days SET thread_id = ? WHERE id = ?", (thread_id, day_id))
+
+    async def unposted_reveals(self, limit: int = 100) -> list[QuestionDay]:
+        """Revealed days whose reveal was never posted (Closer stopped in between)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM question_days WHERE status = 'revealed' AND reveal_message_id IS NULL "
+            "ORDER BY revealed_at LIMIT ?",
+            (limit,),
+        )
+        return [_day(r) for r in rows]
+
+    # -- answers -----------------------------------------------------------------------------------
+
+    async def answered_by(self, day_id: int) -> frozenset[int]:
+        """Who has answered (never what)."""
+        rows = await self.db.fetchall("SELECT user_id FROM question_answers WHERE day_id = ?", (day_id,))
+        return frozenset(r[0] for r in rows)
+
+    async def my_answer(self, day_id: int, user_id: int) -> Answer | None:
+        """A partner's own answer (for their own eyes: the modal's prefill, their export)."""
+        row = await self.db.fetchone(
+            "SELECT * FROM question_answers WHERE day_id = ? AND user_id = ?", (day_id, user_id)
+        )
+        return _answer(row) if row else None
+
+    async def revealed_answers(self, day_id: int) -> list[Answer]:
+        """Both answers of a revealed day; nothing before the reveal."""
+        rows = await self.db.fetchall(
+            "SELECT a.* FROM question_answers a JOIN question_days d ON d.id = a.day_id "
+            "WHERE a.day_id = ? AND d.status = 'revealed' ORDER BY a.answered_at, a.user_id",
+            (day_id,),
+        )
+        return [_answer(r) for r in rows]
+
+    async def save_answer(
+        self,
+        day_id: int,
+        user_id: int,
+        text: str,
+        *,
+        now: datetime,
+        local_date: date,
+        on_time: bool,
+        partners: Sequence[int],
+    ) -> Saved:
+        """Save or replace an answer while the day is open; reveal when both partners have answered.
+
+        ``on_time`` once earned is kept when the answer is replaced later.
+        """
+        async with self.db.transaction() as tx:
+            day = await tx.fetchone("SELECT status FROM question_days WHERE id = ?", (day_id,))
+            if day is None:
+                return Saved("missing")
+            if day["status"] == "revealed":
+                return Saved("locked")
+            if day["status"] == "skipped":
+                return Saved("skipped")
+            existed = await tx.fetchval(
+                "SELECT 1 FROM question_answers WHERE day_id = ? AND user_id = ?", (day_id, user_id)
+            )
+            await tx.execute(
+                "INSERT INTO question_answers (day_id, user_id, answer, answered_at, updated_at, local_date, on_time) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day_id, user_id) DO UPDATE SET "
+                "answer = excluded.answer, updated_at = excluded.updated_at, "
+                "on_time = MAX(question_answers.on_time, excluded.on_time)",
+                (day_id, user_id, text, to_unix(now), to_unix(now), local_date.isoformat(), int(on_time)),
+            )
+            rows = await tx.fetchall("SELECT user_id FROM question_answers WHERE day_id = ?", (day_id,))
+            answered = frozenset(r[0] for r in rows)
+            revealed = False
+            if answered >= frozenset(partners):
+                cursor = await tx.execute(
+                    "UPDATE question_days SET status = 'revealed', revealed_at = ? WHERE id = ? AND status = 'open'",
+                    (to_unix(now), day_id),
+                )
+                revealed = cursor.rowcount == 1
+        return Saved("replaced" if existed else "saved", answered, revealed)
+
+    # -- skipping and nudges -----------------------------------------------------------------------
+
+    async def skip(self, day_id: int, user_id: int, now: datetime) -> QuestionDay | None:
+        """Veto an open question: the day is set aside and the question never returns.
+
+        None when it is not open any more (revealed, or skipped already).
+        """
+        async with self.db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE question_days SET status = 'skipped', skipped_by = ?, skipped_at = ? "
+                "WHERE id = ? AND status = 'open'",
+                (user_id, to_unix(now), day_id),
+            )
+            if cursor.rowcount != 1:
+                return None
+            row = await tx.fetchone("SELECT * FROM question_days WHERE id = ?", (day_id,))
+            assert row is not None
+            await tx.execute(
+                "INSERT INTO question_vetoes (guild_id, question_id, question, category, vetoed_by, vetoed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (
+                    row["guild_id"],
+                    row["question_id"],
+                    row["question"],
+                    row["category"],
+                    user_id,
+                    to_unix(now),
+                ),
+            )
+        return _day(row)
+
+    async def vetoes(self, guild_id: int) -> list[Veto]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM question_vetoes WHERE guild_id = ? ORDER BY vetoed_at DESC", (guild_id,)
+        )
+        return [
+            Veto(r["question_id"], r["question"], r["category"], r["vetoed_by"], from_unix(r["vetoed_at"]))
+            for r in rows
+        ]
+
+    async def revealed_question_ids(self, guild_id: int) -> frozenset[str]:
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT question_id FROM question_days WHERE guild_id = ? AND status = 'revealed'",
+            (guild_id,),
+        )
+        return frozenset(r[0] for r in rows)
+
+    async def record_nudge(self, day_id: int, user_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO question_nudges (day_id, user_id, nudged_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (day_id, user_id, to_unix(now)),
+        )
+
+    async def nudged(self, day_id: int, user_id: int) -> bool:
+        return bool(
+            await self.db.fetchval(
+                "SELECT 1 FROM question_nudges WHERE day_id = ? AND user_id = ?", (day_id, user_id)
+            )
+        )
+
+    # -- history, streak, digest -------------------------------------------------------------------
+
+    async def revealed_count(self, guild_id: int) -> int:
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM question_days WHERE guild_id = ? AND status = 'revealed'", (guild_id,)
+            )
+        )
+
+    async def revealed_page(self, guild_id: int, offset: int, limit: int = 1) -> list[QuestionDay]:
+        """Revealed days, newest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM question_days WHERE guild_id = ? AND status = 'revealed' "
+            "ORDER BY local_date DESC, id DESC LIMIT ? OFFSET ?",
+            (guild_id, limit, offset),
+        )
+        return [_day(r) for r in rows]
+
+    async def streak_facts(self, guild_id: int) -> list[StreakDay]:
+        """Every live day with when it reached the couple, and who answered it in time (never the
+        texts), in one grouped query."""
+        rows = await self.db.fetchall(
+            "SELECT d.local_date, COALESCE(d.posted_at, d.created_at) AS reached, "
+            "group_concat(a.user_id || ':' || a.on_time) AS answers "
+            "FROM question_days d LEFT JOIN question_answers a ON a.day_id = d.id "
+            "WHERE d.guild_id = ? AND d.status <> 'skipped' GROUP BY d.id ORDER BY d.local_date",
+            (guild_id,),
+        )
+        days = []
+        for r in rows:
+            answered: dict[int, bool] = {}
+            for item in (r["answers"] or "").split(","):
+                if item:
+                    user, _, on_time = item.partition(":")
+                    answered[int(user)] = on_time == "1"
+            days.append(StreakDay(date.fromisoformat(r["local_date"]), from_unix(r["reached"]), answered))
+        return days
+
+    async def revealed_since(self, guild_id: int, since: date) -> int:
+        """Questions answered together (revealed) on days from ``since``."""
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM question_days WHERE guild_id = ? AND status = 'revealed' AND local_date >= ?",
+                (guild_id, since.isoformat()),
+            )
+        )
+
+    # -- the data export (read by the data feature) -----------------------------------------------
+
+    async def export(self, guild_id: int, user_id: int) -> list[tuple[QuestionDay, list[Answer]]]:
+        """Every question day of the couple with the answers ``user_id`` may see: their own, and
+        their partner's only once revealed."""
+        days = await self.db.fetchall(
+            "SELECT * FROM question_days WHERE guild_id = ? ORDER BY local_date, id", (guild_id,)
+        )
+        answers = await self.db.fetchall(
+            "SELECT a.* FROM question_answers a JOIN question_days d ON d.id = a.day_id "
+            "WHERE d.guild_id = ? AND (a.user_id = ? OR d.status = 'revealed') ORDER BY a.answered_at",
+            (guild_id, user_id),
+        )
+        by_day: dict[int, list[Answer]] = {}
+        for r in answers:
+            by_day.setdefault(r["day_id"], []).append(_answer(r))
+        return [(_day(r), by_day.get(r["id"], [])) for r in days]
+
+    async def import_days(
+        self, guild_id: int, days: Sequence[tuple[Pick, date, str, datetime, Sequence[tuple[int, str]]]]
+    ) -> None:
+        """Restore revealed question days with both answers in one transaction (the data import;
+        the benchmark builds long histories with it). Each entry: (pick, date, zone, instant, answers)."""
+        async with self.db.transaction() as tx:
+            number = int(
+                await tx.fetchval(
+                    "SELECT COUNT(*) FROM question_days WHERE guild_id = ? AND status <> 'skipped'",
+                    (guild_id,),
+                )
+            )
+            for pick, day, zone, at, answers in days:
+                number += 1
+                cursor = await tx.execute(
+                    "INSERT INTO question_days (guild_id, question_id, question, category, tier, day_number, "
+                    "local_date, zone, round, new_round, repeat_of, created_at, posted_at, status, revealed_at, "
+                    "reveal_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'revealed', ?, 0)",
+                    (
+                        guild_id,
+                        pick.question.id,
+                        pick.question.text,
+                        pick.question.category,
+                        pick.question.tier,
+                        number,
+                        day.isoformat(),
+                        zone,
+                        pick.round,
+                        int(pick.new_round),
+                        pick.repeat_of,
+                        to_unix(at),
+                        to_unix(at),
+                        to_unix(at),
+                    ),
+                )
+                await tx.executemany(
+                    "INSERT INTO question_answers (day_id, user_id, answer, answered_at, updated_at, local_date, "
+                    "on_time) VALUES (?, ?, ?, ?, ?, ?, 1)",
+                    [
+                        (cursor.lastrowid, user_id, text, to_unix(at), to_unix(at), day.isoformat())
+                        for user_id, text in answers
+                    ],
+                )
