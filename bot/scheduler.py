@@ -152,6 +152,19 @@ def fire_time(schedule: Schedule, couple: Couple | None, nominal: datetime) -> d
     return nominal
 
 
+def _definition(schedule: Schedule) -> tuple:
+    """What decides a schedule's occurrences (not its progress)."""
+    return (
+        schedule.local_time,
+        schedule.weekdays,
+        schedule.zone,
+        schedule.once_at,
+        schedule.personal,
+        schedule.owner_id,
+        schedule.paused,
+    )
+
+
 def default_deadline(occurrence: Occurrence) -> datetime:
     """The end of the local day the occurrence fired on, and at least an hour after."""
     zone = occurrence.zone
@@ -395,18 +408,21 @@ class Scheduler:
             payload=payload or {},
             now=self.now(),
         )
-        schedule = await self.repo.get(schedule_id)
-        assert schedule is not None
-        couple = await self._couple(schedule)
-        existing = await self.repo.delivery(schedule_id, when)
-        if existing is not None and existing.status not in ("retry",):
-            await self.repo.set_next(schedule_id, None, None)
-            self._arm(schedule_id, None)
-        else:
-            fire = fire_time(schedule, couple, when)
-            await self.repo.set_next(schedule_id, when, fire)
-            self._arm(schedule_id, fire)
+        schedule = await self._get(schedule_id)
+        await self._arm_once(schedule, await self._couple(schedule))
         return await self._get(schedule_id)
+
+    async def _arm_once(self, schedule: Schedule, couple: Couple | None) -> None:
+        """Arm a one-off at its instant, unless that occurrence was already handled."""
+        when = schedule.once_at
+        existing = await self.repo.delivery(schedule.id, when) if when else None
+        if when is None or (existing is not None and existing.status != "retry"):
+            await self.repo.set_next(schedule.id, None, None)
+            self._arm(schedule.id, None)
+            return
+        fire = fire_time(schedule, couple, when)
+        await self.repo.set_next(schedule.id, when, fire)
+        self._arm(schedule.id, fire)
 
     async def refresh(self, schedule_id: int) -> Schedule | None:
         """Recompute a schedule's next time after a change of zone, trip or quiet hours."""
@@ -548,6 +564,16 @@ class Scheduler:
                     return
             await self.repo.record_missed(schedule_id, missed, now, "Closer was offline then")
 
+        fresh = await self.repo.get(schedule_id)
+        if fresh is None:
+            return  # cancelled while it was being delivered
+        if _definition(fresh) != _definition(schedule):
+            # Redefined while it was being delivered: follow the new definition.
+            if fresh.recurring:
+                await self._rearm_from_now(schedule_id)
+            else:
+                await self._arm_once(fresh, couple)
+            return
         fire = fire_time(schedule, couple, nominal) if nominal else None
         await self.repo.set_next(schedule_id, nominal, fire)
         self._arm(schedule_id, fire)
@@ -577,7 +603,8 @@ class Scheduler:
                 await self.repo.record(schedule.id, key, "failed", self.now(), detail=describe(error))
                 return False
             if sent is None:
-                await self.repo.record(schedule.id, key, "skipped", self.now(), detail="nothing to post")
+                detail = "; ".join(occurrence.notes) or "nothing to post"
+                await self.repo.record(schedule.id, key, "skipped", self.now(), detail=detail)
             else:
                 notes = "; ".join(n for n in [sent.detail, *occurrence.notes] if n) or None
                 await self.repo.record(

@@ -27,23 +27,28 @@ CASES = [
 ]
 
 
-async def run_until(closer: Closer, end: datetime) -> list[datetime]:
-    """Step to each armed occurrence until ``end``; the instants at which posts went out."""
+def ritual_posts(fake: Fake, people: People) -> int:
+    return len([m for m in fake.messages(people.channel) if "Ritual #" in m.text])
+
+
+async def run_until(closer: Closer, fake: Fake, people: People, end: datetime) -> list[datetime]:
+    """Step to each armed custom-ritual occurrence until ``end``; the instants posts went out."""
     assert closer.bot is not None
     fired: list[datetime] = []
+    seen = ritual_posts(fake, people)
     while True:
-        armed = [s.fire_at for s in await closer.bot.schedules.for_guild(closer.fake_guild) if s.fire_at]
+        schedules = await closer.bot.schedules.for_guild(people.guild.id, "ritual")
+        armed = [s.fire_at for s in schedules if s.fire_at and s.label.startswith("Custom")]
         upcoming = min(armed) if armed else None
         if upcoming is None or upcoming > end:
             return fired
         # Nothing happens a minute before.
         await closer.at(upcoming - timedelta(minutes=1))
-        count = len(closer.fake.messages(closer.fake_channel))
-        assert count == closer.seen, "a ritual fired early"
+        assert ritual_posts(fake, people) == seen, "a ritual fired early"
         await closer.at(upcoming)
-        now_count = len(closer.fake.messages(closer.fake_channel))
-        fired.extend([upcoming] * (now_count - count))
-        closer.seen = now_count
+        now_seen = ritual_posts(fake, people)
+        fired.extend([upcoming] * (now_seen - seen))
+        seen = now_seen
 
 
 @pytest.mark.parametrize(("zone", "day", "wall", "expected"), CASES)
@@ -59,11 +64,7 @@ async def test_daily_and_weekly_rituals_keep_local_time_across_dst(
     await fake.slash(
         couple.alice, "ritual add", template="custom", time="09:00", day=weekday, message="weekly"
     )
-    closer.fake_guild = couple.guild.id  # type: ignore[attr-defined]
-    closer.fake_channel = couple.channel  # type: ignore[attr-defined]
-    closer.seen = len(fake.messages(couple.channel))  # type: ignore[attr-defined]
-
-    fired = await run_until(closer, wall_to_utc(day + timedelta(days=3), time(12, 0), tz))
+    fired = await run_until(closer, fake, couple, wall_to_utc(day + timedelta(days=3), time(12, 0), tz))
 
     local = [(f.astimezone(tz).date(), f.astimezone(tz).strftime("%H:%M")) for f in fired]
     daily = [(d, t) for d, t in local if t != "09:00" or wall == "09:00"]

@@ -43,12 +43,13 @@ class PersistentModal(discord.ui.Modal):
     :meth:`submitted`. Open one with :meth:`open`; the instance is only the form.
     """
 
-    _registry: ClassVar[list[tuple[re.Pattern[str], type[PersistentModal]]]] = []
+    # template -> (compiled, class): a reloaded extension's class replaces the old one.
+    _registry: ClassVar[dict[str, tuple[re.Pattern[str], type[PersistentModal]]]] = {}
 
     def __init_subclass__(cls, *, template: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if template is not None:
-            PersistentModal._registry.append((re.compile(template), cls))
+            PersistentModal._registry[template] = (re.compile(template), cls)
 
     async def open(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(self)
@@ -87,7 +88,7 @@ async def dispatch_modal(interaction: discord.Interaction) -> None:
     custom_id = data.get("custom_id", "")
     if not custom_id.startswith("closer:"):
         return
-    for pattern, cls in PersistentModal._registry:
+    for pattern, cls in PersistentModal._registry.values():
         match = pattern.fullmatch(custom_id)
         if match:
             try:
