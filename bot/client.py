@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -40,6 +41,8 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.checkins",
     "cogs.memories",
     "cogs.rituals",
+    "cogs.calls",
+    "cogs.dates",
     "cogs.help",
 )
 
@@ -93,6 +96,7 @@ class CloserBot(commands.Bot):
         self._sections: dict[str, list[Section]] = {}
         self._db: Database | None = None
         self._scheduler_autostart = scheduler_autostart
+        self._background: list[asyncio.Task[None]] = []
         self._was_ready = False
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -116,6 +120,8 @@ class CloserBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            for task in self._background:
+                task.cancel()
             if hasattr(self, "scheduler"):
                 self.scheduler.shutdown()
             await super().close()
@@ -123,6 +129,26 @@ class CloserBot(commands.Bot):
             if self._db is not None:
                 db, self._db = self._db, None
                 await db.close()
+
+    def after_ready(self, name: str, job: Callable[[], Awaitable[None]]) -> None:
+        """Start-up catch-up work that need not delay coming online: it runs once the bot is ready.
+
+        The scheduler's jobs are already armed from the table by then; this is for features that
+        plan their own future posts (calls, yearly dates) and may have missed a planning moment.
+        """
+
+        async def runner() -> None:
+            await self.wait_until_ready()
+            try:
+                await job()
+            except Exception:
+                log.exception("Start-up job %s failed", name)
+
+        self._background.append(asyncio.create_task(runner(), name=f"closer-{name}"))
+
+    async def settled(self) -> None:
+        """Wait for the start-up jobs of :meth:`after_ready` (tests and benchmarks use it)."""
+        await asyncio.gather(*self._background, return_exceptions=True)
 
     # -- cross-feature hooks ---------------------------------------------------------------------
 

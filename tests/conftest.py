@@ -75,6 +75,7 @@ class Closer:
         self._task = asyncio.create_task(bot.start(self.fake.token))
         await self.fake.wait_for_ready(self._task)
         await asyncio.wait_for(bot.wait_until_ready(), timeout=5)
+        await asyncio.wait_for(bot.settled(), timeout=10)
         self.bot = bot
         self.starts += 1
         return bot

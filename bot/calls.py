@@ -1,0 +1,529 @@
+"""Pure logic for video-call nights, the visit countdown and special dates.
+
+Nothing here touches Discord, the database or the system clock: callers pass ``now`` and the
+rows they read, so every rule is testable at any instant.
+
+- ``parse_when`` / ``parse_reminders``: what partners type ("friday 20:30", "60,10"), with clear
+  errors that show examples.
+- Occurrences of a call: a weekly call is a wall time on a weekday in the setter's zone (DST-correct
+  through ``WallRule``); single occurrences can be skipped or moved. An occurrence is named by its
+  original start, its ``start`` is where it really is.
+- ``clock_shifts``: clock changes (DST, or a trip ending) in the coming days that move a weekly
+  call's local time for one partner, with both partners' local times before and after.
+- Yearly dates (Feb 29 is celebrated on Feb 28 in other years) and countdowns.
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.db.models import Couple, Partner
+from bot.db.repositories.calls import Call, CallChange
+from bot.errors import UserError
+from bot.timeutil import (
+    WEEKDAY_NAMES,
+    WallRule,
+    discord_timestamp,
+    dst_changes,
+    format_clock,
+    nearest_shared_time,
+    parse_clock,
+    shared_awake_windows,
+    wall_to_utc,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Parsing what partners type
+# ---------------------------------------------------------------------------------------------
+
+DEFAULT_REMINDERS: tuple[int, ...] = (60, 10)
+MAX_REMINDERS = 5
+MAX_REMINDER_MINUTES = 7 * 24 * 60
+MAX_AHEAD = timedelta(days=366)
+
+WHEN_EXAMPLES = "`2026-12-04 20:00`, `tomorrow 20:00` or `friday 20:30`"
+REMINDER_EXAMPLES = (
+    "Use minutes before the call, comma-separated, like `60,10` (at most 5, each from 1 minute to "
+    "7 days; `2h` and `1d` work too, `none` for no reminders)."
+)
+
+_DATE_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+|\s*t\s*|\s+at\s+)(.+)")
+_DAY_TIME = re.compile(r"(?:(next|this)\s+)?([a-z]+)(?:\s+at)?\s+(.+)")
+_RELATIVE = {"today": 0, "tonight": 0, "tomorrow": 1}
+
+
+def _when_error(text: str, why: str = "isn't a time I understand") -> UserError:
+    shown = " ".join(text.split())[:60]
+    return UserError(
+        f"`{shown}` {why}. Use `YYYY-MM-DD HH:MM` in your time zone, or a day and a time: {WHEN_EXAMPLES}."
+    )
+
+
+def _weekday(word: str) -> int | None:
+    matches = [i for i, name in enumerate(WEEKDAY_NAMES) if len(word) >= 3 and name.startswith(word)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _clock(text: str, original: str) -> time:
+    try:
+        return parse_clock(text)
+    except UserError:
+        raise _when_error(original, "has a time I don't understand") from None
+
+
+def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """A one-off call's start from "YYYY-MM-DD HH:MM", "tomorrow 20:00" or "friday 20:30".
+
+    Read as a wall time in ``zone``; a weekday means the next one (today if that time is still
+    ahead). Raises :class:`UserError` with examples for anything else, for a moment already past
+    and for one more than a year ahead.
+    """
+    cleaned = " ".join((text or "").strip().lower().split())
+    if not cleaned:
+        raise _when_error(text or "", "is empty")
+    today = now.astimezone(zone).date()
+    day: date | None = None
+    at: time | None = None
+    match = _DATE_TIME.fullmatch(cleaned)
+    if match:
+        try:
+            day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            raise _when_error(text, "is not a real date") from None
+        at = _clock(match.group(4), text)
+    else:
+        match = _DAY_TIME.fullmatch(cleaned)
+        if not match:
+            raise _when_error(text, "needs a day and a time")
+        which, word, clock_text = match.groups()
+        at = _clock(clock_text, text)
+        if word in _RELATIVE and which is None:
+            day = today + timedelta(days=_RELATIVE[word])
+        elif (weekday := _weekday(word)) is not None:
+            ahead = (weekday - today.weekday()) % 7
+            day = today + timedelta(days=ahead)
+            if (which == "next" and ahead == 0) or (ahead == 0 and wall_to_utc(day, at, zone) <= now):
+                day += timedelta(days=7)
+        else:
+            raise _when_error(text, "has a day I don't know")
+    instant = wall_to_utc(day, at, zone)
+    if instant <= now:
+        raise _when_error(text, "is already past")
+    if instant - now > MAX_AHEAD:
+        raise _when_error(text, "is more than a year ahead")
+    return instant
+
+
+_REMINDER = re.compile(r"(\d{1,6})\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)?")
+_UNIT = {"m": 1, "h": 60, "d": 24 * 60}
+
+
+def parse_reminders(text: str | None) -> tuple[int, ...]:
+    """Minutes before the call, largest first: "60,10" (the default), "2h,15", "none".
+
+    At most five, each from 1 minute to 7 days; duplicates count once. Raises :class:`UserError`.
+    """
+    cleaned = (text or "").strip().lower()
+    if not cleaned:
+        return DEFAULT_REMINDERS
+    if cleaned in ("none", "no", "off", "0"):
+        return ()
+    minutes: set[int] = set()
+    parts = [part.strip() for part in cleaned.split(",")]
+    for part in parts:
+        match = _REMINDER.fullmatch(part)
+        if not match:
+            shown = part[:20] or "an empty item"
+            raise UserError(f"`{shown}` isn't a number of minutes. {REMINDER_EXAMPLES}")
+        value = int(match.group(1)) * _UNIT[(match.group(2) or "m")[0]]
+        if not 1 <= value <= MAX_REMINDER_MINUTES:
+            raise UserError(f"`{part[:20]}` is out of range. {REMINDER_EXAMPLES}")
+        minutes.add(value)
+    if len(parts) > MAX_REMINDERS:
+        raise UserError(f"That's {len(parts)} reminders; {MAX_REMINDERS} at most. {REMINDER_EXAMPLES}")
+    return tuple(sorted(minutes, reverse=True))
+
+
+def format_minutes(minutes: int) -> str:
+    """60 -> "1 hour", 90 -> "1 hour 30 minutes", 1440 -> "1 day"."""
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    for value, unit in ((days, "day"), (hours, "hour"), (mins, "minute")):
+        if value:
+            parts.append(f"{value} {unit}{'s' if value != 1 else ''}")
+    return " ".join(parts) or "0 minutes"
+
+
+def format_reminders(minutes: Sequence[int]) -> str:
+    return ", ".join(format_minutes(m) for m in minutes) + " before" if minutes else "no reminders"
+
+
+def local_label(instant: datetime, zone: ZoneInfo) -> str:
+    """ "Fri 20:00": a partner's local weekday and time for an instant."""
+    local = instant.astimezone(zone)
+    return f"{local:%a %H:%M}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Occurrences of a call
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CallTime:
+    """One occurrence of a call: named by its original start, held at ``start``."""
+
+    call_id: int
+    original: datetime
+    start: datetime
+    status: str = "planned"  # 'planned', 'moved' or 'skipped'
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "skipped"
+
+
+def call_rule(call: Call) -> WallRule:
+    assert call.weekday is not None
+    assert call.local_time is not None
+    return WallRule(call.local_time, ZoneInfo(call.zone), frozenset({call.weekday}))
+
+
+def occurrences(
+    call: Call,
+    changes: Mapping[datetime, CallChange],
+    after: datetime,
+    until: datetime,
+    *,
+    include_skipped: bool = False,
+) -> list[CallTime]:
+    """The call's occurrences starting in (``after``, ``until``], by start."""
+    originals: set[datetime] = set()
+    if call.weekly:
+        originals.update(call_rule(call).instants(after, until))
+    elif call.once_at is not None:
+        originals.add(call.once_at)
+    originals.update(c.occurrence_at for c in changes.values() if c.status == "moved")
+    found: list[CallTime] = []
+    for original in originals:
+        change = changes.get(original)
+        if change is not None and change.status == "moved" and change.moved_to is not None:
+            item = CallTime(call.id, original, change.moved_to, "moved")
+        elif change is not None and change.status == "skipped":
+            item = CallTime(call.id, original, original, "skipped")
+        else:
+            item = CallTime(call.id, original, original)
+        if not after < item.start <= until or (item.skipped and not include_skipped):
+            continue
+        found.append(item)
+    found.sort(key=lambda o: (o.start, o.original))
+    return found
+
+
+def next_call_time(
+    call: Call, changes: Mapping[datetime, CallChange], after: datetime, *, include_skipped: bool = False
+) -> CallTime | None:
+    """The first occurrence starting after ``after`` (skipped ones left out unless asked)."""
+    found = occurrences(call, changes, after, after + MAX_AHEAD, include_skipped=include_skipped)
+    return found[0] if found else None
+
+
+def reminder_times(start: datetime, minutes: Iterable[int]) -> list[tuple[int, datetime]]:
+    """(minutes, instant) of each reminder: exact instants before the start, across any clock change."""
+    return [(m, start - timedelta(minutes=m)) for m in minutes]
+
+
+def sleeping_partners(instant: datetime, couple: Couple) -> list[Partner]:
+    """The partners for whom ``instant`` falls inside their quiet hours."""
+    return [
+        p
+        for p in couple.partners
+        if p.quiet.contains(instant.astimezone(couple.zone_of(p, instant)).time().replace(tzinfo=None))
+    ]
+
+
+def shared_suggestion(instant: datetime, couple: Couple) -> datetime | None:
+    """The nearest instant to ``instant`` inside the couple's shared awake hours."""
+    return nearest_shared_time(instant, couple.people(instant))
+
+
+# ---------------------------------------------------------------------------------------------
+# Clock changes that move a weekly call for one partner
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerTime:
+    user_id: int
+    name: str
+    before: str  # "Fri 11:00"
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """A clock change at ``at`` between two occurrences of a weekly call."""
+
+    at: datetime
+    cause: str  # 'dst' (a zone changes its clocks) or 'trip' (a partner's trip ends)
+    zones: tuple[str, ...]  # the zones changing their clocks; for a trip, the home zone
+    traveler: int | None  # the partner coming home, for a trip
+    before: datetime  # the last occurrence before the change
+    after: datetime  # the first occurrence after it
+    times: tuple[PartnerTime, ...]
+
+
+def partner_times(couple: Couple, before: datetime, after: datetime) -> tuple[PartnerTime, ...]:
+    return tuple(
+        PartnerTime(
+            p.user_id,
+            p.display_name,
+            local_label(before, couple.zone_of(p, before)),
+            local_label(after, couple.zone_of(p, after)),
+        )
+        for p in couple.partners
+    )
+
+
+def clock_shifts(call: Call, couple: Couple, start: datetime, days: int = 7) -> list[Shift]:
+    """Clock changes in (``start``, ``start + days``] that move the call's local time for a partner.
+
+    A change counts when some partner's local weekday and time differ between the last occurrence
+    before it and the first one after (the call's own zone changing moves the other partner; both
+    zones changing on the same day moves nobody). Changes before the call existed are left out.
+    """
+    if not call.weekly:
+        return []
+    end = start + timedelta(days=days)
+    zones = {call.zone}
+    for partner in couple.partners:
+        for at in (start, end):
+            zones.add(couple.zone_of(partner, at).key)
+        if partner.home_zone:
+            zones.add(partner.home_zone)
+    transitions: dict[datetime, tuple[str, set[str], int | None]] = {}
+    for key in sorted(zones):
+        for instant, before, after in dst_changes(ZoneInfo(key), start, end):
+            if before == after:
+                continue
+            cause, names, who = transitions.setdefault(instant, ("dst", set(), None))
+            names.add(key)
+    for partner in couple.partners:
+        until = partner.travel_until
+        if partner.travel_zone and until is not None and start < until <= end:
+            home = couple.zone_of(partner, until).key
+            transitions[until] = ("trip", {home}, partner.user_id)
+    rule = call_rule(call)
+    shifts: list[Shift] = []
+    for instant in sorted(transitions):
+        cause, names, who = transitions[instant]
+        before = rule.last_at_or_before(instant - timedelta(seconds=1))
+        after = rule.next_after(instant - timedelta(seconds=1))
+        if before is None or before < call.created_at:
+            continue
+        times = partner_times(couple, before, after)
+        if any(t.changed for t in times):
+            shifts.append(Shift(instant, cause, tuple(sorted(names)), who, before, after, times))
+    return shifts
+
+
+def trip_time(couple: Couple, traveler: Partner, start: datetime) -> PartnerTime | None:
+    """A call at ``start`` for a partner on a trip: local time away vs at home (None if the same)."""
+    if not traveler.traveling(start):
+        return None
+    home = ZoneInfo(traveler.home_zone or couple.first.home_zone or "UTC")
+    away = couple.zone_of(traveler, start)
+    times = PartnerTime(
+        traveler.user_id, traveler.display_name, local_label(start, home), local_label(start, away)
+    )
+    return times if times.changed else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Yearly dates and countdowns
+# ---------------------------------------------------------------------------------------------
+
+_MONTH_DAY = re.compile(r"(?:(\d{4})-)?(\d{1,2})-(\d{1,2})")
+
+
+def parse_special_date(text: str) -> tuple[int | None, int, int]:
+    """ "2019-06-14" -> (2019, 6, 14); "06-14" (no year) -> (None, 6, 14). Feb 29 is fine."""
+    cleaned = (text or "").strip()
+    match = _MONTH_DAY.fullmatch(cleaned)
+    if match:
+        year = int(match.group(1)) if match.group(1) else None
+        month, day = int(match.group(2)), int(match.group(3))
+        try:
+            date(year if year is not None else 2000, month, day)  # 2000 is a leap year
+        except ValueError:
+            raise UserError(
+                f"`{cleaned[:20]}` is not a real date. Use YYYY-MM-DD like `2019-06-14` "
+                "(or MM-DD like `06-14` without the year)."
+            ) from None
+        if year is not None and year < 1900:
+            raise UserError("Use a year from 1900 on, or leave the year out (MM-DD, like `06-14`).")
+        return year, month, day
+    raise UserError(
+        f"`{cleaned[:40]}` is not a date I understand. Use YYYY-MM-DD like `2019-06-14` "
+        "(or MM-DD like `06-14` without the year)."
+    )
+
+
+def on_year(month: int, day: int, year: int) -> date:
+    """The date in ``year``: Feb 29 falls on Feb 28 when ``year`` is not a leap year."""
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return date(year, month, day)
+
+
+def next_yearly(month: int, day: int, today: date) -> date:
+    """The date's next occurrence on or after ``today``."""
+    this_year = on_year(month, day, today.year)
+    return this_year if this_year >= today else on_year(month, day, today.year + 1)
+
+
+def years_on(first_year: int | None, occurrence: date) -> int | None:
+    """How many years on ``occurrence`` is from the first year (None without one, or before it)."""
+    if first_year is None or occurrence.year <= first_year:
+        return None
+    return occurrence.year - first_year
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def countdown_phrase(days: int) -> str:
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"
+
+
+def friendly_instant(day: date, zone: ZoneInfo, couple: Couple, preferred: time = time(10, 0)) -> datetime:
+    """When to post something about ``day`` (a local date in ``zone``): ``preferred`` that day, or
+    the nearest moment that same day when both partners are awake."""
+    candidate = wall_to_utc(day, preferred, zone)
+    if not sleeping_partners(candidate, couple):
+        return candidate
+    day_start = wall_to_utc(day, time(0), zone)
+    day_end = wall_to_utc(day + timedelta(days=1), time(0), zone)
+    hours = int((day_end - day_start).total_seconds() // 3600) + 1
+    best: datetime | None = None
+    for window in shared_awake_windows(couple.people(candidate), day_start, hours=hours):
+        start, end = max(window.start, day_start), min(window.end, day_end)
+        if end - start < timedelta(minutes=15):
+            continue
+        for point in (start, max(start, end - timedelta(hours=1))):
+            if best is None or abs(point - candidate) < abs(best - candidate):
+                best = point
+    return best or candidate
+
+
+# ---------------------------------------------------------------------------------------------
+# How calls read in messages (each partner's local time; Discord timestamps for the rest)
+# ---------------------------------------------------------------------------------------------
+
+
+def ts(instant: datetime, style: str = "F") -> str:
+    return discord_timestamp(instant, style)
+
+
+def times_lines(couple: Couple, start: datetime) -> str:
+    """Each partner's local weekday and time for ``start``."""
+    return "\n".join(
+        f"**{p.display_name}**: {local_label(start, couple.zone_of(p, start))} ({couple.zone_of(p, start).key})"
+        for p in couple.partners
+    )
+
+
+def short_times(couple: Couple, start: datetime) -> str:
+    return " · ".join(
+        f"{p.display_name} {local_label(start, couple.zone_of(p, start))}" for p in couple.partners
+    )
+
+
+def describe_call(call: Call) -> str:
+    if call.weekly:
+        assert call.weekday is not None
+        assert call.local_time is not None
+        return f"{WEEKDAY_NAMES[call.weekday].title()}s at {format_clock(call.local_time)} ({call.zone})"
+    assert call.once_at is not None
+    return f"one-off on {ts(call.once_at, 'f')}"
+
+
+def call_title(call: Call) -> str:
+    return f"#{call.id} weekly call" if call.weekly else f"#{call.id} one-off call"
+
+
+def until_text(now: datetime, start: datetime) -> str:
+    """ "2 days 3 hours", "45 minutes": how long until ``start``."""
+    minutes = max(0, int((start - now).total_seconds() // 60))
+    if minutes >= 24 * 60:
+        minutes -= minutes % 60  # days and hours are enough that far out
+    return format_minutes(minutes) if minutes else "less than a minute"
+
+
+def quiet_warning(couple: Couple, start: datetime, setter: Partner) -> str:
+    """A warning when ``start`` is inside someone's quiet hours, with the nearest shared time."""
+    sleepers = sleeping_partners(start, couple)
+    if not sleepers:
+        return ""
+    names = " and ".join(f"{p.display_name}'s" for p in sleepers)
+    text = f"\n⚠️ That's inside {names} quiet hours."
+    better = shared_suggestion(start, couple)
+    if better is not None:
+        zone = couple.zone_of(setter, better)
+        others = ", ".join(
+            f"{local_label(better, couple.zone_of(p, better))} for {p.display_name}"
+            for p in couple.partners
+            if p.user_id != setter.user_id
+        )
+        text += (
+            f" The nearest time you're both awake is **{better.astimezone(zone):%a %H:%M}** your time "
+            f"({others}): {ts(better, 'F')}."
+        )
+    return text
+
+
+def rsvp_line(couple: Couple, rsvps: dict[int, str]) -> str:
+    parts = []
+    for partner in couple.partners:
+        answer = rsvps.get(partner.user_id)
+        if answer == "yes":
+            parts.append(f"✅ {partner.display_name} will be there")
+        elif answer == "move":
+            parts.append(f"🔁 {partner.display_name} needs to move it")
+        else:
+            parts.append(f"⏳ {partner.display_name} hasn't answered")
+    return " · ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The talking-points card
+# ---------------------------------------------------------------------------------------------
+
+
+def pick_activity(activities: Sequence[dict[str, Any]], recent: Iterable[str], seed: str) -> dict[str, Any]:
+    """A shared activity idea, never one of the ``recent`` ones while others remain.
+
+    ``seed`` makes the choice repeatable, so a retried post offers the same idea.
+    """
+    if not activities:
+        return {"title": "Just talk", "text": "No plan tonight: tell each other about your week."}
+    seen = set(recent)
+    fresh = [a for a in activities if a["title"] not in seen] or list(activities)
+    return random.Random(seed).choice(fresh)
