@@ -628,7 +628,15 @@ class Scheduler:
 
     # -- views for status ----------------------------------------------------------------------
 
-    async def upcoming(self, guild_id: int, limit: int = 5) -> list[Schedule]:
-        schedules = [s for s in await self.repo.for_guild(guild_id) if not s.paused and s.fire_at is not None]
+    async def upcoming(
+        self, guild_id: int, limit: int = 5, kinds: Iterable[str] | None = None
+    ) -> list[Schedule]:
+        """The next schedules to fire in a server (of ``kinds`` only, when given)."""
+        wanted = set(kinds) if kinds is not None else None
+        schedules = [
+            s
+            for s in await self.repo.for_guild(guild_id)
+            if not s.paused and s.fire_at is not None and (wanted is None or s.kind in wanted)
+        ]
         schedules.sort(key=lambda s: s.fire_at or datetime.max.replace(tzinfo=UTC))
         return schedules[:limit]

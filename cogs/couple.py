@@ -83,6 +83,8 @@ def shared_hours_lines(couple: Couple, now: datetime) -> list[str]:
     return lines
 
 
+UPCOMING_KINDS = ("question", "ritual")
+
 LEDGER_ICONS = {"sent": "✅", "late": "⏰", "missed": "✖️", "failed": "⚠️", "skipped": "➖", "retry": "🔁"}
 
 
@@ -449,7 +451,8 @@ class CoupleCog(
             value="\n".join(shared_hours_lines(couple, now)),
             inline=False,
         )
-        upcoming = await self.bot.scheduler.upcoming(couple.guild_id)
+        # The couple's shared posts; personal pings and call reminders have their own lines.
+        upcoming = await self.bot.scheduler.upcoming(couple.guild_id, kinds=UPCOMING_KINDS)
         if upcoming:
             card.add_field(
                 name="Coming up",
