@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 import sys
+from pathlib import Path
 
 import discord
 from pydantic import ValidationError
@@ -79,17 +80,32 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     if settings is None:
         return EXIT_CONFIG
+    if args[:1] == ["restore"] and len(args) == 2:
+        from bot.backup import restore_command
+
+        return restore_command(settings, Path(args[1]))
     if args:
-        print(f"Unknown command {' '.join(args)!r}. Usage: python -m bot", file=sys.stderr)
+        print(
+            f"Unknown command {' '.join(args)!r}. Usage: python -m bot, or python -m bot restore FILE",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
     if not settings.discord_token.get_secret_value().strip():
         print(MISSING_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
     setup_logging(settings.log_level)
+    from bot.backup import DataLock
+
+    lock = DataLock(settings.database_path)  # held while running: a restore refuses meanwhile
+    if not lock.acquire():
+        print(f"Closer is already running on {settings.database_path}.", file=sys.stderr)
+        return EXIT_FAILURE
     try:
         return asyncio.run(run(settings))
     except KeyboardInterrupt:
         return 0
+    finally:
+        lock.release()
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.rituals",
     "cogs.calls",
     "cogs.dates",
+    "cogs.data",
     "cogs.help",
 )
 

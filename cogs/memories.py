@@ -320,7 +320,8 @@ def snippet(memory: Memory, terms: Sequence[str], width: int = 150) -> str:
 
 
 def upload_limit(interaction: discord.Interaction | None = None, guild: discord.Guild | None = None) -> int:
-    limit = getattr(interaction, "attachment_size_limit", None) if interaction is not None else None
+    # discord.py exposes the interaction's attachment_size_limit as ``filesize_limit``.
+    limit = interaction.filesize_limit if interaction is not None else None
     if limit:
         return int(limit)
     if guild is not None:
