@@ -462,6 +462,10 @@ class Scheduler:
         for schedule_id in await self.repo.delete_where(guild_id, kind, key_prefix):
             self._arm(schedule_id, None)
 
+    async def prune(self, before: datetime) -> int:
+        """Forget one-off schedules (reminders, notes, pings) that finished before ``before``."""
+        return await self.repo.prune_finished(before)
+
     async def _rearm_from_now(self, schedule_id: int) -> Schedule:
         schedule = await self._get(schedule_id)
         couple = await self._couple(schedule)

@@ -61,6 +61,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 KIND_PURGE = "data_purge"
+# One-off schedules (reminders, notes) and their ledger rows are kept this long after they ran.
+FINISHED_KEPT = timedelta(days=90)
 KIND_BACKUP = "data_backup"
 BACKUP_AT = time(3, 0)  # UTC, every day
 PURGE_AT = time(4, 0)  # UTC, every day
@@ -795,7 +797,11 @@ class DataCog(
     # =========================================================================================
 
     async def deliver_purge(self, occurrence: Occurrence) -> Sent | None:
-        removal = await self.purge(self.bot.clock.now())
+        now = self.bot.clock.now()
+        pruned = await self.bot.scheduler.prune(now - FINISHED_KEPT)
+        if pruned:
+            occurrence.notes.append(f"forgot {pruned:,} finished one-off schedules")
+        removal = await self.purge(now)
         if not removal.guild_ids:
             occurrence.notes.append("nothing kept for 30 days")
             return None

@@ -255,3 +255,30 @@ async def test_status_lists_whats_coming(couple: People, fake: Fake, closer: Clo
     assert "Coming up" in status.text
     assert f"<t:{int(T.timestamp())}:f>" in status.text
     assert START < T
+
+
+async def test_finished_one_offs_are_forgotten_after_their_retention(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """A delivered one-off is kept (with its ledger row) until pruned; recurring ones never are."""
+    rid = await add_custom(fake, couple)
+    assert closer.bot is not None
+    bot = closer.bot
+    once = await bot.scheduler.once(
+        "ritual",
+        guild_id=couple.guild.id,
+        when=T,
+        label="Once",
+        key="once",
+        payload={"ritual": rid, "template": "custom"},
+    )
+    await closer.at(T)
+    assert (await bot.schedules.get(once.id)) is not None
+    assert await bot.scheduler.prune(T) == 0  # not finished before T
+    assert await bot.scheduler.prune(T + timedelta(days=1)) == 1
+    assert await bot.schedules.get(once.id) is None
+    assert [
+        s
+        for s in await bot.schedules.for_guild(couple.guild.id)
+        if s.kind == "ritual" and s.key == f"{rid}:all"
+    ]

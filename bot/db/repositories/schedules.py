@@ -184,6 +184,13 @@ class ScheduleRepository:
             )
             return [r[0] for r in rows]
 
+    async def prune_finished(self, before: datetime) -> int:
+        """Delete one-off schedules that finished before ``before`` (and their ledger rows)."""
+        return await self.db.execute_count(
+            "DELETE FROM schedules WHERE local_time IS NULL AND next_due IS NULL AND once_at < ?",
+            (to_unix(before),),
+        )
+
     # -- the ledger ------------------------------------------------------------------------------
 
     async def claim(self, schedule_id: int, scheduled_at: datetime, now: datetime) -> bool:
