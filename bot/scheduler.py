@@ -29,6 +29,7 @@ import aiohttp
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.db.models import Couple, Partner, Schedule
 from bot.db.repositories.schedules import ScheduleRepository
@@ -46,6 +47,14 @@ LATE_AFTER = timedelta(minutes=2)
 NONCE_WINDOW = timedelta(minutes=2)
 # Never walk more than this many past occurrences of one schedule in a single catch-up.
 CATCH_UP_LIMIT = 1000
+# APScheduler holds jobs only for what fires within this window; a refill job arms the next
+# stretch every REFILL_EVERY. Memory and start-up time then do not grow with the number of
+# couples (the table stays the source of truth).
+ARM_WINDOW = timedelta(hours=2)
+REFILL_EVERY = timedelta(minutes=30)
+# Scheduled posts are paced below Discord's global limit of 50 requests per second, so a
+# thousand posts due on the same minute flow out steadily instead of meeting 429s in a herd.
+POSTS_PER_SECOND = 48.0
 
 RETRYABLE: tuple[type[BaseException], ...] = (
     discord.DiscordServerError,
@@ -53,6 +62,29 @@ RETRYABLE: tuple[type[BaseException], ...] = (
     aiohttp.ClientError,
     ConnectionError,
 )
+
+
+def retryable(error: BaseException) -> bool:
+    """A failure worth trying again: Discord down or slow, or still rate limiting after retries."""
+    if isinstance(error, RETRYABLE):
+        return True
+    return isinstance(error, discord.HTTPException) and error.status == 429
+
+
+class RateGate:
+    """Hands out evenly spaced send slots (a token bucket without bursts)."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        slot = max(now, self._next)
+        self._next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
 
 class DeliveryFailed(Exception):
@@ -226,6 +258,7 @@ class Occurrence:
         kwargs["content"] = self._content(kwargs.get("content"))
         channel = self.bot.get_partial_messageable(couple.channel_id, guild_id=couple.guild_id)
         try:
+            await self.engine.gate.wait()
             message = await channel.send(nonce=self.nonce(nonce_suffix), **kwargs)
             return Sent(message.id, message.channel.id, message=message)
         except (discord.Forbidden, discord.NotFound) as error:
@@ -237,6 +270,7 @@ class Occurrence:
             dm_kwargs = dict(kwargs)
             dm_kwargs["content"] = f"{prefix}\n{kwargs['content']}" if kwargs.get("content") else prefix
             try:
+                await self.engine.gate.wait()
                 dm = await self.bot.create_dm(discord.Object(partner.user_id))
                 message = await dm.send(nonce=self.nonce(f"{nonce_suffix}d{partner.position}"), **dm_kwargs)
                 reached.append(Sent(message.id, message.channel.id))
@@ -252,6 +286,7 @@ class Occurrence:
         """DM a partner; with DMs closed, post in the shared channel mentioning them instead."""
         kwargs["content"] = self._content(kwargs.get("content"))
         try:
+            await self.engine.gate.wait()
             dm = await self.bot.create_dm(discord.Object(user_id))
             message = await dm.send(nonce=self.nonce(nonce_suffix), **kwargs)
             return Sent(message.id, message.channel.id, message=message)
@@ -264,6 +299,7 @@ class Occurrence:
         kwargs["allowed_mentions"] = discord.AllowedMentions(users=[discord.Object(user_id)])
         channel = self.bot.get_partial_messageable(couple.channel_id, guild_id=couple.guild_id)
         try:
+            await self.engine.gate.wait()
             message = await channel.send(nonce=self.nonce(f"{nonce_suffix}c"), **kwargs)
         except (discord.Forbidden, discord.NotFound) as error:
             raise DeliveryFailed(
@@ -290,6 +326,8 @@ class Scheduler:
         autostart: bool = True,
         retry_delays: Iterable[float] = (1.0, 4.0),
         retry_later: timedelta = timedelta(minutes=5),
+        window: timedelta = ARM_WINDOW,
+        posts_per_second: float = POSTS_PER_SECOND,
     ) -> None:
         self.bot = bot
         self.repo = repo
@@ -304,6 +342,10 @@ class Scheduler:
         )
         self._locks: dict[int, asyncio.Lock] = {}
         self._started = False
+        self.window = window
+        self.gate = RateGate(posts_per_second)
+        # Jobs are armed for schedules firing up to here; None until start() armed the table.
+        self._horizon: datetime | None = None
 
     def now(self) -> datetime:
         return self.bot.clock.now()
@@ -314,13 +356,30 @@ class Scheduler:
     # -- lifecycle ---------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Settle interrupted claims, arm one job per waiting schedule, start APScheduler."""
+        """Settle interrupted claims, arm the jobs of the coming window, start APScheduler.
+
+        Overdue schedules are in the window too: APScheduler runs them at once (catch-up).
+        """
         await self._settle_stale_claims()
-        for schedule_id, fire_at in await self.repo.armed():
+        self._horizon = self.now() + self.window
+        for schedule_id, fire_at in await self.repo.armed(until=self._horizon):
             self._arm(schedule_id, datetime.fromtimestamp(fire_at, UTC))
+        self.aps.add_job(
+            self.refill,
+            IntervalTrigger(seconds=REFILL_EVERY.total_seconds(), timezone=UTC),
+            id="scheduler:refill",
+            replace_existing=True,
+        )
         self.aps.start(paused=not self.autostart)
         self._started = True
         log.info("Scheduler started with %d jobs", len(self.aps.get_jobs()))
+
+    async def refill(self) -> None:
+        """Arm the schedules that entered the window since the last refill."""
+        since = self._horizon or self.now()
+        self._horizon = self.now() + self.window
+        for schedule_id, fire_at in await self.repo.armed(since=since, until=self._horizon):
+            self._arm(schedule_id, datetime.fromtimestamp(fire_at, UTC))
 
     def shutdown(self) -> None:
         if self._started:
@@ -441,9 +500,8 @@ class Scheduler:
         return await self._rearm_from_now(schedule_id)
 
     async def refresh_guild(self, guild_id: int, *, personal_only: bool = True) -> None:
-        for schedule in await self.repo.for_guild(guild_id):
-            if schedule.personal or not personal_only:
-                await self.refresh(schedule.id)
+        for schedule in await self.repo.for_guild(guild_id, personal_only=personal_only):
+            await self.refresh(schedule.id)
 
     async def pause(self, schedule_id: int) -> None:
         await self.repo.set_paused(schedule_id, True)
@@ -486,8 +544,9 @@ class Scheduler:
         return await self.bot.couples.get(schedule.guild_id)
 
     def _arm(self, schedule_id: int, fire_at: datetime | None) -> None:
+        """Hold a job for the schedule if it fires within the window (the refill arms later ones)."""
         job_id = f"schedule:{schedule_id}"
-        if fire_at is None:
+        if fire_at is None or self._horizon is None or fire_at > self._horizon:
             if self.aps.get_job(job_id) is not None:
                 self.aps.remove_job(job_id)
             return
@@ -593,16 +652,16 @@ class Scheduler:
                 await asyncio.sleep(delay)
             try:
                 sent = await kind.deliver(occurrence)
-            except RETRYABLE as error:
-                last_error = error
-                log.warning(
-                    "Delivery of %s at %s failed (%s); retrying", schedule.label, key, describe(error)
-                )
-                continue
             except DeliveryFailed as error:
                 await self.repo.record(schedule.id, key, "failed", self.now(), detail=str(error))
                 return False
             except Exception as error:
+                if retryable(error):
+                    last_error = error
+                    log.warning(
+                        "Delivery of %s at %s failed (%s); retrying", schedule.label, key, describe(error)
+                    )
+                    continue
                 log.exception("Delivery of %s at %s failed", schedule.label, key)
                 await self.repo.record(schedule.id, key, "failed", self.now(), detail=describe(error))
                 return False
@@ -632,15 +691,6 @@ class Scheduler:
 
     # -- views for status ----------------------------------------------------------------------
 
-    async def upcoming(
-        self, guild_id: int, limit: int = 5, kinds: Iterable[str] | None = None
-    ) -> list[Schedule]:
-        """The next schedules to fire in a server (of ``kinds`` only, when given)."""
-        wanted = set(kinds) if kinds is not None else None
-        schedules = [
-            s
-            for s in await self.repo.for_guild(guild_id)
-            if not s.paused and s.fire_at is not None and (wanted is None or s.kind in wanted)
-        ]
-        schedules.sort(key=lambda s: s.fire_at or datetime.max.replace(tzinfo=UTC))
-        return schedules[:limit]
+    async def upcoming(self, guild_id: int, kinds: Iterable[str], limit: int = 5) -> list[Schedule]:
+        """The next schedules of ``kinds`` to fire in a server, soonest first."""
+        return await self.repo.upcoming(guild_id, kinds, limit)

@@ -67,6 +67,8 @@ KIND_CALL = "call"
 KIND_REMINDER = "call_reminder"
 KIND_AFTER = "call_after"
 KIND_NOTICE = "call_notice"
+# The one-off kinds a call plans (what planning reads back).
+PLANNED_KINDS = (KIND_CALL, KIND_REMINDER, KIND_AFTER)
 KINDS = (KIND_CALL, KIND_REMINDER, KIND_AFTER, KIND_NOTICE)
 
 MAX_CALLS = 10
@@ -388,7 +390,7 @@ class CallCog(
             couple = couples.get(guild_id)
             if couple is None:
                 continue
-            schedules = await self.bot.schedules.for_guild(guild_id)
+            schedules = await self.bot.schedules.for_guild(guild_id, PLANNED_KINDS)
             for call in guild_calls:
                 try:
                     await self._plan(call, couple, schedules, changes[call.id])
@@ -398,7 +400,7 @@ class CallCog(
     async def plan(self, call: Call, couple: Couple) -> None:
         """Bring the call's one-off posts in step with its rows, then look for clock changes."""
         async with self.lock(call.guild_id):
-            await self._plan(call, couple, await self.bot.schedules.for_guild(call.guild_id))
+            await self._plan(call, couple, await self.bot.schedules.for_guild(call.guild_id, PLANNED_KINDS))
 
     async def _plan(
         self,

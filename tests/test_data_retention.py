@@ -125,7 +125,10 @@ async def test_the_purge_keeps_a_removed_space_for_30_days(
     before = await rows_of(closer, couple.guild.id)
     await remove(fake, couple, closer)
     await closer.at(purge_time(29))
-    assert await rows_of(closer, couple.guild.id) == before
+    after = await rows_of(closer, couple.guild.id)
+    # The ledger keeps growing meanwhile (each passing occurrence is recorded as missed).
+    assert after.pop("deliveries", 0) >= before.pop("deliveries", 0)
+    assert after == before
     assert len(photo_files(closer)) == 1
 
 

@@ -282,3 +282,20 @@ async def test_finished_one_offs_are_forgotten_after_their_retention(
         for s in await bot.schedules.for_guild(couple.guild.id)
         if s.kind == "ritual" and s.key == f"{rid}:all"
     ]
+
+
+async def test_only_the_coming_window_is_held_in_memory(couple: People, fake: Fake, closer: Closer) -> None:
+    """A job is held for what fires in the next hours; the rest is armed when its time nears."""
+    rid = await add_custom(fake, couple, at="14:00", day="friday")  # Friday 27th, 13:00 UTC
+    assert closer.bot is not None
+    scheduler = closer.bot.scheduler
+    (schedule,) = [s for s in await closer.bot.schedules.for_guild(couple.guild.id) if s.key == f"{rid}:all"]
+    assert scheduler.aps.get_job(f"schedule:{schedule.id}") is None
+    await closer.restart()
+    scheduler = closer.bot.scheduler
+    assert scheduler.aps.get_job(f"schedule:{schedule.id}") is None
+    closer.clock.set(datetime(2026, 11, 27, 11, 30, tzinfo=UTC))
+    await scheduler.refill()
+    job = scheduler.aps.get_job(f"schedule:{schedule.id}")
+    assert job is not None
+    assert job.trigger.run_date == datetime(2026, 11, 27, 13, 0, tzinfo=UTC)

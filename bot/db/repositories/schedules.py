@@ -11,6 +11,9 @@ from bot.db.connection import Database
 from bot.db.models import Delivery, Schedule, parse_hhmm
 from bot.timeutil import format_clock, from_unix, to_unix
 
+# The server of the schedule a ledger row belongs to, kept on the row for per-server listing.
+_GUILD_OF = "(SELECT guild_id FROM schedules WHERE id = ?)"
+
 
 def weekday_mask(days: Iterable[int]) -> int:
     mask = 0
@@ -79,22 +82,45 @@ class ScheduleRepository:
         )
         return _schedule(row) if row else None
 
-    async def for_guild(self, guild_id: int, kind: str | None = None) -> list[Schedule]:
-        if kind is None:
+    async def for_guild(
+        self, guild_id: int, kind: str | Iterable[str] | None = None, *, personal_only: bool = False
+    ) -> list[Schedule]:
+        """A server's schedules: all, or of one kind or several, or only the personal ones."""
+        sql = "SELECT * FROM schedules WHERE guild_id = ?"
+        params: list[object] = [guild_id]
+        if kind is not None:
+            kinds = [kind] if isinstance(kind, str) else list(kind)
+            sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
+            params += kinds
+        if personal_only:
+            sql += " AND personal = 1"
+        rows = await self.db.fetchall(sql + " ORDER BY id", params)
+        return [_schedule(r) for r in rows]
+
+    async def upcoming(self, guild_id: int, kinds: Iterable[str], limit: int) -> list[Schedule]:
+        """A server's next schedules to fire, of ``kinds``, soonest first."""
+        kinds = list(kinds)
+        marks = ", ".join("?" for _ in kinds)
+        rows = await self.db.fetchall(
+            f"SELECT * FROM schedules WHERE guild_id = ? AND kind IN ({marks}) AND paused = 0 "
+            "AND fire_at IS NOT NULL ORDER BY fire_at, id LIMIT ?",
+            (guild_id, *kinds, limit),
+        )
+        return [_schedule(r) for r in rows]
+
+    async def armed(self, *, until: datetime, since: datetime | None = None) -> list[tuple[int, int]]:
+        """(id, fire_at) of the schedules firing up to ``until`` (and after ``since``, when given):
+        what the scheduler holds jobs for."""
+        if since is None:
             rows = await self.db.fetchall(
-                "SELECT * FROM schedules WHERE guild_id = ? ORDER BY id", (guild_id,)
+                "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL AND fire_at <= ?",
+                (to_unix(until),),
             )
         else:
             rows = await self.db.fetchall(
-                "SELECT * FROM schedules WHERE guild_id = ? AND kind = ? ORDER BY id", (guild_id, kind)
+                "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at > ? AND fire_at <= ?",
+                (to_unix(since), to_unix(until)),
             )
-        return [_schedule(r) for r in rows]
-
-    async def armed(self) -> list[tuple[int, int]]:
-        """(id, fire_at) of every schedule waiting to fire: what the scheduler arms at start."""
-        rows = await self.db.fetchall(
-            "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL"
-        )
         return [(r[0], r[1]) for r in rows]
 
     async def due(self, now: datetime) -> list[int]:
@@ -200,10 +226,10 @@ class ScheduleRepository:
         """
         async with self.db.transaction() as tx:
             cursor = await tx.execute(
-                "INSERT INTO deliveries (schedule_id, scheduled_at, status, attempted_at) "
-                "VALUES (?, ?, 'claimed', ?) ON CONFLICT (schedule_id, scheduled_at) DO UPDATE "
+                "INSERT INTO deliveries (schedule_id, guild_id, scheduled_at, status, attempted_at) "
+                f"VALUES (?, {_GUILD_OF}, ?, 'claimed', ?) ON CONFLICT (schedule_id, scheduled_at) DO UPDATE "
                 "SET status = 'claimed', attempted_at = excluded.attempted_at WHERE status = 'retry'",
-                (schedule_id, to_unix(scheduled_at), to_unix(now)),
+                (schedule_id, schedule_id, to_unix(scheduled_at), to_unix(now)),
             )
             return cursor.rowcount == 1
 
@@ -220,11 +246,21 @@ class ScheduleRepository:
     ) -> None:
         """Set the outcome of an occurrence (creating its row when it was never claimed)."""
         await self.db.execute(
-            "INSERT INTO deliveries (schedule_id, scheduled_at, status, attempted_at, message_id, channel_id, "
-            "detail) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, scheduled_at) DO UPDATE SET "
+            "INSERT INTO deliveries (schedule_id, guild_id, scheduled_at, status, attempted_at, message_id, "
+            f"channel_id, detail) VALUES (?, {_GUILD_OF}, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (schedule_id, scheduled_at) DO UPDATE SET "
             "status = excluded.status, attempted_at = excluded.attempted_at, message_id = excluded.message_id, "
             "channel_id = excluded.channel_id, detail = excluded.detail",
-            (schedule_id, to_unix(scheduled_at), status, to_unix(now), message_id, channel_id, detail),
+            (
+                schedule_id,
+                schedule_id,
+                to_unix(scheduled_at),
+                status,
+                to_unix(now),
+                message_id,
+                channel_id,
+                detail,
+            ),
         )
 
     async def record_missed(self, schedule_id: int, keys: list[datetime], now: datetime, detail: str) -> None:
@@ -233,10 +269,10 @@ class ScheduleRepository:
             return
         async with self.db.transaction() as tx:
             await tx.executemany(
-                "INSERT INTO deliveries (schedule_id, scheduled_at, status, attempted_at, detail) "
-                "VALUES (?, ?, 'missed', ?, ?) ON CONFLICT (schedule_id, scheduled_at) DO UPDATE "
+                "INSERT INTO deliveries (schedule_id, guild_id, scheduled_at, status, attempted_at, detail) "
+                f"VALUES (?, {_GUILD_OF}, ?, 'missed', ?, ?) ON CONFLICT (schedule_id, scheduled_at) DO UPDATE "
                 "SET status = 'missed', detail = excluded.detail WHERE status IN ('retry')",
-                [(schedule_id, to_unix(k), to_unix(now), detail) for k in keys],
+                [(schedule_id, schedule_id, to_unix(k), to_unix(now), detail) for k in keys],
             )
 
     async def stale_claims(self) -> list[tuple[int, datetime, datetime]]:
@@ -265,7 +301,8 @@ class ScheduleRepository:
     async def recent(self, guild_id: int, limit: int = 8) -> list[Delivery]:
         rows = await self.db.fetchall(
             "SELECT d.*, s.label, s.kind FROM deliveries d JOIN schedules s ON s.id = d.schedule_id "
-            "WHERE s.guild_id = ? AND d.status <> 'claimed' ORDER BY d.attempted_at DESC, d.scheduled_at DESC LIMIT ?",
+            "WHERE d.guild_id = ? AND d.status <> 'claimed' ORDER BY d.attempted_at DESC, d.scheduled_at DESC "
+            "LIMIT ?",
             (guild_id, limit),
         )
         return [_delivery(r) for r in rows]
