@@ -163,9 +163,18 @@ class UserActions:
         return await self._await_result(inter, f"select on {placeholder_or_custom_id!r}")
 
     async def submit_modal(
-        self, result: InteractionResult, values: dict[str, Any] | None = None, user: User | None = None
+        self,
+        result: InteractionResult,
+        values: dict[str, Any] | None = None,
+        user: User | None = None,
+        *,
+        channel: Channel | None = None,
+        dm: bool = False,
     ) -> InteractionResult:
-        """Fill in and submit the modal the bot opened; keys are field labels or custom_ids."""
+        """Fill in and submit the modal the bot opened; keys are field labels or custom_ids.
+
+        ``user``, ``channel`` or ``dm=True`` submit it as someone else or from somewhere else than
+        where it was opened (a forged submission, for authorization tests)."""
         modal = result.modal
         if modal is None:
             raise FakeUsageError(f"the bot did not open a modal (response type {result.type})")
@@ -195,7 +204,14 @@ class UserActions:
         if resolved:
             data["resolved"] = resolved
         actor = user or self.world.users[origin.user_id]
-        inter = self._dispatch(5, actor, self.world.channels[origin.channel_id], data, message=source)
+        place = self.world.channels[origin.channel_id]
+        if dm:
+            place = self.world.dm_channel(actor)
+        elif channel is not None:
+            place = channel
+        if source is not None and source.channel_id != place.id:
+            source = None
+        inter = self._dispatch(5, actor, place, data, message=source)
         return await self._await_result(inter, f"modal {modal.title!r}")
 
     async def context_menu(

@@ -28,7 +28,7 @@ from .patch import DiscordPatch
 from .ratelimit import RateLimitHit
 from .results import Att, Msg
 from .server import EmulatorServer, RequestRecord
-from .state import GUILD_TEXT, Attachment, Channel, Guild, Role, User, _emoji_payload
+from .state import EPHEMERAL, GUILD_TEXT, Attachment, Channel, Guild, Role, User, _emoji_payload
 
 
 class Fake(UserActions):
@@ -320,6 +320,28 @@ class Fake(UserActions):
         msg = self.ops.create_message(channel, user, payload, stored, validate=False)
         return Msg(self, msg.id)
 
+    def bot_message(
+        self,
+        where: Channel | User,
+        content: str = "",
+        *,
+        components: Iterable[dict[str, Any]] = (),
+        embeds: Iterable[dict[str, Any]] = (),
+        ephemeral: bool = False,
+    ) -> Msg:
+        """Put a message "from the bot" in ``where`` (a channel, or a user's DM) without the bot
+        sending it: for pressing a button somewhere the bot never showed it, as a forged or copied
+        ``custom_id`` would be. Nothing is checked and no gateway event is sent."""
+        channel = self.world.dm_channel(where) if isinstance(where, User) else where
+        payload = {
+            "content": content,
+            "embeds": list(embeds),
+            "components": list(components),
+            "flags": EPHEMERAL if ephemeral else 0,
+        }
+        msg = self.ops.create_message(channel, self.world.bot, payload, [], validate=False)
+        return Msg(self, msg.id)
+
     async def react(self, user: User, message: Msg, emoji: str) -> None:
         """``user`` adds a reaction (MESSAGE_REACTION_ADD)."""
         users = message.state.reactions.setdefault(emoji, [])
@@ -437,13 +459,23 @@ class Fake(UserActions):
         code: int = 0,
         message: str | None = None,
         retry_after: float = 0.1,
+        after: bool = False,
     ) -> Fault:
         """The next ``times`` requests matching ``method`` ("*" for any) and ``path`` (a glob such as
         "/channels/*/messages" or a template "/channels/{channel_id}/messages") get ``status``.
-        ``status=429`` sends a proper rate-limit response with ``retry_after``."""
+        ``status=429`` sends a proper rate-limit response with ``retry_after``. ``after=True``: the
+        request is carried out first and only its answer is the error (the client never learns that
+        it worked, as when Discord times out after creating the message)."""
         return self.server.faults.add(
             Fault(
-                method, path, status=status, times=times, code=code, message=message, retry_after=retry_after
+                method,
+                path,
+                status=status,
+                times=times,
+                code=code,
+                message=message,
+                retry_after=retry_after,
+                after=after,
             )
         )
 

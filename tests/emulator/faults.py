@@ -27,6 +27,7 @@ class Fault:
     code: int = 0
     message: str | None = None
     retry_after: float = 0.1  # for status 429
+    after: bool = False  # handle the request first, then answer with ``status`` (a lost response)
 
     def matches(self, method: str, path: str) -> bool:
         if self.times is not None and self.times <= 0:

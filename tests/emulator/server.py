@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from .errors import APIError, Violation
-from .faults import Faults
+from .faults import Fault, Faults
 from .gateway import Gateway
 from .ratelimit import RateLimiter
 from .state import World
@@ -202,6 +202,24 @@ class EmulatorServer:
         )
         return json_response({"message": "404: Not Found", "code": 0}, 404)
 
+    @staticmethod
+    def _fault_response(fault: Fault, headers: dict[str, str]) -> web.Response:
+        if fault.status == 429:
+            body = {
+                "message": "You are being rate limited.",
+                "retry_after": fault.retry_after,
+                "global": False,
+            }
+            headers.update(
+                {"X-RateLimit-Scope": "shared", "Retry-After": str(max(1, int(fault.retry_after)))}
+            )
+            return json_response(body, 429)
+        message = fault.message or {
+            500: "500: Internal Server Error",
+            503: "Service Unavailable",
+        }.get(fault.status or 500, f"{fault.status}: injected fault")
+        return json_response({"message": message, "code": fault.code}, fault.status or 500)
+
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(API_PREFIX):
@@ -246,25 +264,15 @@ class EmulatorServer:
             token = auth[4:] if auth.startswith("Bot ") else ""
             if not self.token_ok(token):
                 return json_response({"message": "401: Unauthorized", "code": 0}, 401)
+        lost: Fault | None = None  # a fault that answers with an error after the work is done
         for fault in self.faults.take(request.method, path):
             if fault.delay:
                 await asyncio.sleep(fault.delay)
-            if fault.status == 429:
-                body = {
-                    "message": "You are being rate limited.",
-                    "retry_after": fault.retry_after,
-                    "global": False,
-                }
-                headers.update(
-                    {"X-RateLimit-Scope": "shared", "Retry-After": str(max(1, int(fault.retry_after)))}
-                )
-                return json_response(body, 429)
+            if fault.after and fault.status is not None:
+                lost = lost or fault
+                continue
             if fault.status is not None:
-                message = fault.message or {
-                    500: "500: Internal Server Error",
-                    503: "Service Unavailable",
-                }.get(fault.status, f"{fault.status}: injected fault")
-                return json_response({"message": message, "code": fault.code}, fault.status)
+                return self._fault_response(fault, headers)
         rl_headers, limited = self.ratelimits.check(
             request.method, path, route, exempt_global=path.startswith("/interactions/")
         )
@@ -272,7 +280,10 @@ class EmulatorServer:
         if limited is not None:
             return json_response(limited, 429)
         try:
-            return await handler(request)
+            response = await handler(request)
+            if lost is not None and response.status < 400:
+                return self._fault_response(lost, headers)
+            return response
         except APIError as err:
             self.record_violations(err.violations(route))
             headers.update(err.headers)

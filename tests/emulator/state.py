@@ -421,8 +421,11 @@ class Notifier:
             if remaining <= 0:
                 raise TimeoutError
             event = self._event
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # arrives as the event fires, and a cancelled waiter would then wait on.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), remaining if poll is None else min(remaining, poll))
+                async with asyncio.timeout(remaining if poll is None else min(remaining, poll)):
+                    await event.wait()
 
 
 class World:

@@ -437,3 +437,31 @@ async def test_slash_in_a_thread(fake: Fake, world: World, bot: MiniBot) -> None
     assert r.content == "pong"
     assert [m.content for m in fake.messages(thread)] == ["pong"]
     assert starter.thread == thread
+
+
+async def test_a_planted_message_can_be_clicked_anywhere(fake: Fake, world: World, bot: MiniBot) -> None:
+    """``bot_message`` puts a copied button in a DM; the bot gets the click from there."""
+    original = await fake.slash(world.alice, "confirm")
+    copy = fake.bot_message(world.bob, "copied", components=original.components, ephemeral=True)
+    assert copy.ephemeral
+    assert copy.channel.is_dm
+    seen: list[tuple[int | None, int | None]] = []
+
+    async def on_interaction(interaction: discord.Interaction) -> None:
+        if interaction.message is not None and interaction.message.id == copy.id:
+            seen.append((interaction.guild_id, interaction.user.id))
+            await interaction.response.send_message("from the copy", ephemeral=True)
+
+    bot.add_listener(on_interaction)
+    clicked = await fake.click(copy, "Accept", world.bob)
+    assert clicked.content == "from the copy"
+    assert seen == [(None, world.bob.id)]
+
+
+async def test_a_modal_can_be_submitted_from_elsewhere(fake: Fake, world: World, bot: MiniBot) -> None:
+    """``submit_modal(..., user=, dm=True)`` sends the same form as another user from their DM."""
+    opened = await fake.slash(world.alice, "note")
+    done = await fake.submit_modal(opened, {"Note": "forged"}, world.bob, dm=True)
+    assert done.interaction.guild_id is None
+    assert done.user == world.bob
+    assert done.content == "note: forged (no mood)"

@@ -133,3 +133,14 @@ async def test_unsupported_route_is_reported(fake: Fake, world: World, bot: Mini
     with pytest.raises(discord.NotFound):
         await bot.http.get_all_custom_emojis(world.home.id)
     assert [v.rule for v in fake.violations] == ["emulator.unsupported_route"]
+
+
+async def test_a_lost_response_carries_the_request_out(fake: Fake, world: World, bot: MiniBot) -> None:
+    """``after=True``: the message is created, the client only sees the 503."""
+    fake.fail("POST", "/channels/*/messages", status=503, after=True)
+    channel = _channel(bot, world.home.channel("general").id)
+    with pytest.raises(discord.DiscordServerError):
+        await channel.send("went through", nonce="n-1")
+    again = await channel.send("went through", nonce="n-1")  # the retry, with the same nonce
+    assert [m.content for m in fake.messages(world.home.channel("general"))] == ["went through"]
+    assert again.id == fake.messages(world.home.channel("general"))[0].id
