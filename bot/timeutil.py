@@ -260,7 +260,8 @@ def resolve_zone(text: str) -> ZoneInfo:
         if key is not None:
             return ZoneInfo(key)
         try:
-            if "/" in cleaned and not cleaned.startswith(("/", ".")) and ".." not in cleaned:
+            named = "/" in cleaned and len(cleaned) <= 64  # a long path recurses in zoneinfo's import
+            if named and not cleaned.startswith(("/", ".")) and ".." not in cleaned:
                 return ZoneInfo(cleaned)
         except (ZoneInfoNotFoundError, ValueError):
             pass

@@ -83,7 +83,7 @@ DATE_HELP = "Use YYYY-MM-DD, `today` or `yesterday`"
 
 
 def clean_title(text: str) -> str:
-    title = " ".join((text or "").split())
+    title = " ".join((text or "").replace("\x00", " ").split())  # SQLite's length() stops at a NUL
     if not title:
         raise UserError("A memory needs a title, like `Our first video call`.")
     if len(title) > TITLE_LIMIT:

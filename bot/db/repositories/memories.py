@@ -451,7 +451,7 @@ class MemoryRepository:
                 "SELECT * FROM memories WHERE guild_id = ? ORDER BY happened_on DESC, id DESC LIMIT ?",
                 (guild_id, limit),
             )
-        elif needle.isdigit():
+        elif needle.isascii() and needle.isdigit() and len(needle) <= 18:  # fits SQLite's INTEGER
             rows = await self.db.fetchall(
                 "SELECT * FROM memories WHERE guild_id = ? AND (id = ? OR CAST(id AS TEXT) LIKE ? "
                 "OR title LIKE ? ESCAPE '\\') ORDER BY id = ? DESC, happened_on DESC, id DESC LIMIT ?",
