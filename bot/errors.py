@@ -1,7 +1,7 @@
 """Domain errors and the one error boundary.
 
 A :class:`UserError` carries the sentence the user should read; it becomes an ephemeral reply.
-Anything else is a bug: it is logged with its traceback and the user gets a short apology.
+A 5xx from Discord is its trouble, not ours: the user is told to retry. Anything else is a bug: it is logged with its traceback and the user gets a short apology.
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ from discord import app_commands
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on my side. Nothing you wrote was lost; please try again in a moment."
+DISCORD_TROUBLE = (
+    "Discord had a problem on its side (HTTP {status}) while I was posting, so that didn't go through. "
+    "Nothing you wrote was lost; please try again in a minute."
+)
 
 
 class UserError(Exception):
@@ -52,6 +56,8 @@ def user_message(error: BaseException) -> str | None:
         return "Use Closer's commands in the server you share with your partner."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use that here."
+    if isinstance(error, discord.DiscordServerError):
+        return DISCORD_TROUBLE.format(status=error.status)
     return None
 
 
@@ -69,6 +75,8 @@ async def send_ephemeral(interaction: discord.Interaction, message: str) -> None
 async def report(interaction: discord.Interaction, error: BaseException) -> None:
     """The error boundary: a clear ephemeral sentence, or a logged bug and an apology."""
     message = user_message(error)
+    if isinstance(unwrap(error), discord.DiscordServerError):
+        log.warning("Discord failed while answering an interaction: %s", unwrap(error))
     if message is None:
         command = interaction.command.qualified_name if interaction.command else interaction.data
         log.error("Unhandled error in interaction %s", command, exc_info=error)

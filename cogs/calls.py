@@ -1025,6 +1025,7 @@ class CallCog(
         if new_start == start:
             raise UserError("That's the time the call is at already. Nothing was changed.")
         other = couple.other(partner.user_id)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # posting may be slow
         proposal = await self.repo.propose(
             call_id=call.id,
             occurrence_at=original,
@@ -1064,7 +1065,7 @@ class CallCog(
                 "I couldn't post your proposal in the shared channel. Check my permissions there."
             )
         await self.repo.set_proposal_message(proposal.id, message.id)
-        await interaction.response.send_message(
+        await interaction.followup.send(
             f"Asked {other.display_name} to move the call to {ts(new_start, 'F')}. "
             f"It stays at {ts(start, 'f')} unless they accept.",
             ephemeral=True,

@@ -1059,6 +1059,7 @@ class TogetherCog(commands.Cog, name="Together"):
         cleaned = text.strip()
         if not cleaned:
             raise UserError("Your win was empty. Tell your partner what went well in `text`.")
+        await interaction.response.defer(ephemeral=True, thinking=True)  # posting may be slow
         service = service_of(interaction)
         win = await service.repo.add_win(couple.guild_id, partner.user_id, cleaned, self.bot.clock.now())
         other = couple.other(partner.user_id)
@@ -1073,15 +1074,20 @@ class TogetherCog(commands.Cog, name="Together"):
             message = await channel.send(**post)
         except (discord.Forbidden, discord.NotFound) as error:
             log.warning("Could not post a win in %s: %s", couple.channel_id, describe(error))
-            await interaction.response.send_message(**post)
-            response = await interaction.original_response()
-            await service.repo.set_win_message(win.id, response.channel.id, response.id)
-            return
+            await interaction.followup.send(
+                f"I can't post in <#{couple.channel_id}>, so I shared your win right here instead.",
+                ephemeral=True,
+            )
+            message = await interaction.followup.send(**post, wait=True)
+        except discord.DiscordServerError:
+            await service.repo.delete_win(win.id)  # not shared, so not kept: a retry won't double it
+            raise
+        else:
+            await interaction.followup.send(
+                f"Shared in <#{couple.channel_id}> 🏆 {other.display_name} can celebrate it there.",
+                ephemeral=True,
+            )
         await service.repo.set_win_message(win.id, message.channel.id, message.id)
-        await interaction.response.send_message(
-            f"Shared in <#{couple.channel_id}> 🏆 {other.display_name} can celebrate it there.",
-            ephemeral=True,
-        )
 
 
 async def setup(bot: CloserBot) -> None:

@@ -268,6 +268,7 @@ class CoupleCog(
                 f"I can't post in {channel.mention}: I need {', '.join(missing)} there. "
                 "Give me those permissions or choose another channel."
             )
+        await interaction.response.defer(ephemeral=True, thinking=True)  # posting may be slow
         now = self.bot.clock.now()
         await self.bot.couples.invite(
             guild_id=interaction.guild.id,
@@ -308,7 +309,7 @@ class CoupleCog(
             ) from error
         await self.bot.couples.set_invite_message(interaction.guild.id, message.id)
         replaced = existing is not None and not existing.paired
-        await interaction.response.send_message(
+        await interaction.followup.send(
             ("Your earlier invitation was replaced. " if replaced else "")
             + f"Invitation sent to {partner.mention} in {channel.mention}. "
             "Once they accept, you're paired.",

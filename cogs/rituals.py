@@ -19,7 +19,7 @@ from bot.db.models import Couple
 from bot.db.repositories.rituals import Ritual, RitualAnswer, RitualRun
 from bot.errors import UserError
 from bot.rituals import RitualTemplate
-from bot.scheduler import Occurrence, Sent
+from bot.scheduler import Kind, Occurrence, Sent
 from bot.timeutil import (
     WEEKDAY_NAMES,
     discord_timestamp,
@@ -228,31 +228,96 @@ class SessionModal(PersistentModal, template=r"closer:modal:session:(?P<run>\d+)
             )
             return
         if await repo.advance(run_id, step, len(session_steps()) - 1, now):
-            await reveal_step(interaction, couple, run, step, answers)
+            await schedule_reveal(interaction, couple, run, step, "session")
         await interaction.followup.send("Saved ✍️ You've both answered: here they are.", ephemeral=True)
 
 
-async def reveal_step(
-    interaction: discord.Interaction, couple: Couple, run: RitualRun, step: int, answers: list[RitualAnswer]
+REVEAL = "ritual_reveal"  # both answered a step: show the answers (key = run:step)
+REVEAL_DEADLINE = timedelta(days=2)
+
+
+async def schedule_reveal(
+    interaction: discord.Interaction, couple: Couple, run: RitualRun, step: int, what: str
 ) -> None:
+    """Both answered: reveal through the scheduler, so a Discord failure is retried, not lost.
+
+    The run has already moved on (nobody can answer this step again), so the reveal must happen
+    exactly once: the ledger gives that, and its retries survive a 503 or a restart."""
+    bot = bot_of(interaction)
+    schedule = await bot.scheduler.once(
+        REVEAL,
+        guild_id=couple.guild_id,
+        key=f"{run.id}:{step}",
+        when=bot.clock.now(),
+        label=f"Reveal of step {step + 1} of ritual run {run.id}",
+        payload={
+            "run": run.id,
+            "step": step,
+            "what": what,
+            "channel": interaction.channel_id,
+            "message": interaction.message.id if interaction.message is not None else None,
+        },
+    )
+    await bot.scheduler.process(schedule.id)
+
+
+async def deliver_reveal(occurrence: Occurrence) -> Sent | None:
+    couple = occurrence.couple
+    payload = occurrence.payload
+    repo = occurrence.bot.rituals.repo
+    run = await repo.run(int(payload.get("run", 0)))
+    ritual = await repo.get(run.ritual_id, couple.guild_id) if run and couple else None
+    if couple is None or run is None or ritual is None or not payload.get("channel"):
+        return None
+    step = int(payload.get("step", 0))
+    answers = await repo.answers(run.id, step)
+    where = occurrence.bot.get_partial_messageable(int(payload["channel"]), guild_id=couple.guild_id)
+    if payload.get("what") == "gratitude":
+        closed = gratitude_embed(couple, answers, ritual.message)
+    else:
+        closed = step_embed(couple, run, step, answers)
+    if payload.get("message"):
+        try:  # close the post the answers came from (best effort: it may have been deleted)
+            await where.get_partial_message(int(payload["message"])).edit(embed=closed, view=None)
+        except (discord.Forbidden, discord.NotFound) as error:
+            log.info("Could not close ritual post %s: %s", payload["message"], error)
+    if payload.get("what") == "gratitude":
+        return await reveal_gratitude(occurrence, where, couple, answers)
+    return await reveal_step(occurrence, where, couple, run, step, answers)
+
+
+async def reveal_step(
+    occurrence: Occurrence,
+    where: discord.abc.Messageable,
+    couple: Couple,
+    run: RitualRun,
+    step: int,
+    answers: list[RitualAnswer],
+) -> Sent:
     """Both answered a step: show both answers, then the next step (or the recap after the last)."""
     steps = session_steps()
-    if interaction.message is not None:
-        await interaction.message.edit(embed=step_embed(couple, run, step, answers), view=None)
-    where = interaction.channel
-    assert isinstance(where, discord.abc.Messageable)
     reveal = embed(f"Step {step + 1} · {steps[step]['title']}")
     for answer in answers:
         add_long_field(reveal, name_of(couple, answer.user_id), answer.answer)
-    for group in pack([reveal]):
-        await where.send(embeds=group)
+    first: discord.Message | None = None
+    for index, group in enumerate(pack([reveal])):
+        message = await where.send(embeds=group, nonce=occurrence.nonce(f"r{index}"))
+        first = first or message
     if step < len(steps) - 1:
-        await where.send(embed=step_embed(couple, run, step + 1, []), view=step_view(run.id, step + 1))
-        return
-    await send_recap(where, couple, await bot_of(interaction).rituals.repo.answers(run.id))
+        await where.send(
+            embed=step_embed(couple, run, step + 1, []),
+            view=step_view(run.id, step + 1),
+            nonce=occurrence.nonce("n"),
+        )
+    else:
+        await send_recap(occurrence, where, couple, await occurrence.bot.rituals.repo.answers(run.id))
+    assert first is not None
+    return Sent(first.id, first.channel.id)
 
 
-async def send_recap(where: discord.abc.Messageable, couple: Couple, answers: list[RitualAnswer]) -> None:
+async def send_recap(
+    occurrence: Occurrence, where: discord.abc.Messageable, couple: Couple, answers: list[RitualAnswer]
+) -> None:
     steps = session_steps()
     cards: list[discord.Embed] = [
         embed("Recap of this week's check-in 💞", prompts("weekly_checkin")["recap"])
@@ -262,8 +327,8 @@ async def send_recap(where: discord.abc.Messageable, couple: Couple, answers: li
         for answer in (a for a in answers if a.step == index):
             add_long_field(card, name_of(couple, answer.user_id), answer.answer)
         cards.append(card)
-    for group in pack(cards):
-        await where.send(embeds=group)
+    for index, group in enumerate(pack(cards)):
+        await where.send(embeds=group, nonce=occurrence.nonce(f"c{index}"))
 
 
 # =============================================================================================
@@ -372,23 +437,20 @@ class GratitudeModal(
             )
             return
         if await repo.advance(run_id, 0, 0, now):
-            await reveal_gratitude(interaction, couple, ritual, answers)
+            await schedule_reveal(interaction, couple, run, 0, "gratitude")
         await interaction.followup.send("Saved 🙏 You've both shared: here they are.", ephemeral=True)
 
 
 async def reveal_gratitude(
-    interaction: discord.Interaction, couple: Couple, ritual: Ritual, answers: list[RitualAnswer]
-) -> None:
-    """Both shared: close the post and show both lists together."""
-    if interaction.message is not None:
-        await interaction.message.edit(embed=gratitude_embed(couple, answers, ritual.message), view=None)
+    occurrence: Occurrence, where: discord.abc.Messageable, couple: Couple, answers: list[RitualAnswer]
+) -> Sent:
+    """Both shared: show both lists together."""
     reveal = embed("What you're grateful for 💞")
     for answer in answers:
         lines = "\n".join(f"{i + 1}. {line}" for i, line in enumerate(answer.answer.split("\n")))
         add_long_field(reveal, name_of(couple, answer.user_id), lines)
-    where = interaction.channel
-    assert isinstance(where, discord.abc.Messageable)
-    await where.send(embed=reveal)
+    message = await where.send(embed=reveal, nonce=occurrence.nonce("g"))
+    return Sent(message.id, message.channel.id)
 
 
 # =============================================================================================
@@ -481,6 +543,7 @@ class GoodnightModal(
 
 
 async def send_goodnight(interaction: discord.Interaction, couple: Couple, note: str) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)  # a DM may be slow to open
     bot = bot_of(interaction)
     sender = couple.partner(interaction.user.id)
     assert sender is not None
@@ -495,9 +558,15 @@ async def send_goodnight(interaction: discord.Interaction, couple: Couple, note:
         await dm.send(embed=card)
     except (discord.Forbidden, discord.NotFound):
         channel = bot.get_partial_messageable(couple.channel_id, guild_id=couple.guild_id)
-        await channel.send(content=other.mention, embed=card)
+        try:
+            await channel.send(content=other.mention, embed=card)
+        except (discord.Forbidden, discord.NotFound) as error:
+            raise UserError(
+                f"I couldn't reach {other.display_name}: their DMs are closed and I can't post in "
+                f"<#{couple.channel_id}> ({error.text or error.status}). Your note is kept in your data."
+            ) from error
         where = "in your shared channel (their DMs are closed)"
-    await interaction.response.send_message(f"Sent to {other.display_name} {where} 💤", ephemeral=True)
+    await interaction.followup.send(f"Sent to {other.display_name} {where} 💤", ephemeral=True)
 
 
 # =============================================================================================
@@ -543,6 +612,7 @@ class RitualCog(
     async def cog_load(self) -> None:
         for template in TEMPLATES:
             self.bot.rituals.register(template)
+        self.bot.scheduler.register(Kind(REVEAL, deliver_reveal, lambda o: o.fire_at + REVEAL_DEADLINE))
         self.bot.add_dynamic_items(SessionAnswerButton, GratitudeButton, GoodnightButton)
         self.bot.confirmations["ritual_remove"] = self.confirm_remove
         self.bot.page_sources["rituals"] = self.list_page

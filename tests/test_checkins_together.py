@@ -137,13 +137,16 @@ async def test_celebrate_works_after_a_restart(couple: People, fake: Fake, close
 async def test_a_win_is_posted_where_the_command_was_used_when_the_shared_channel_is_closed(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """Closer can't post in #us: the win becomes the reply in #general, still celebratable."""
+    """Closer can't post in #us: the win is posted in #general, where it was shared, still celebratable."""
     fake.deny_access(couple.channel)
     reply = await fake.slash(couple.alice, "win", text="Got the job!", channel=couple.general)
-    assert not reply.ephemeral
-    assert "Got the job!" in reply.text
-    await fake.click(reply, "Celebrate", couple.bob)
-    assert "Celebrated" in reply.text
+    assert reply.ephemeral
+    assert "shared your win right here" in reply.text
+    post = await fake.wait_for_message(couple.general, lambda m: "Celebrate" in m.buttons)
+    assert not post.ephemeral
+    assert "Got the job!" in post.text
+    await fake.click(post, "Celebrate", couple.bob)
+    assert "Celebrated" in post.text
 
 
 async def test_an_empty_win_is_refused(couple: People, fake: Fake, closer: Closer) -> None:

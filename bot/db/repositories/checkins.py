@@ -252,6 +252,9 @@ class CheckinRepository:
         row = await self.db.fetchone("SELECT * FROM wins WHERE id = ? AND guild_id = ?", (win_id, guild_id))
         return _win(row) if row else None
 
+    async def delete_win(self, win_id: int) -> None:
+        await self.db.execute("DELETE FROM wins WHERE id = ?", (win_id,))
+
     async def set_win_message(self, win_id: int, channel_id: int, message_id: int) -> None:
         await self.db.execute(
             "UPDATE wins SET channel_id = ?, message_id = ? WHERE id = ?", (channel_id, message_id, win_id)
