@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -55,6 +55,11 @@ REFILL_EVERY = timedelta(minutes=30)
 # Scheduled posts are paced below Discord's global limit of 50 requests per second, so a
 # thousand posts due on the same minute flow out steadily instead of meeting 429s in a herd.
 POSTS_PER_SECOND = 48.0
+# How many fired jobs are handled at once. Each delivery reads and writes the database before it
+# posts; with thousands due on one minute and no bound, every one of them queues its reads on the
+# single database thread before the first post can go out. A few dozen keep the posts flowing
+# from the first second (enough to fill the pace even with Discord's real latency).
+CONCURRENT_DELIVERIES = 32
 
 RETRYABLE: tuple[type[BaseException], ...] = (
     discord.DiscordServerError,
@@ -344,6 +349,7 @@ class Scheduler:
         self._started = False
         self.window = window
         self.gate = RateGate(posts_per_second)
+        self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
         # Jobs are armed for schedules firing up to here; None until start() armed the table.
         self._horizon: datetime | None = None
 
@@ -471,6 +477,40 @@ class Scheduler:
         await self._arm_once(schedule, await self._couple(schedule))
         return await self._get(schedule_id)
 
+    async def once_many(
+        self,
+        kind: str,
+        *,
+        guild_id: int | None,
+        plans: Sequence[tuple[str, datetime, str, dict[str, Any]]],
+        owner_id: int | None = None,
+        personal: bool = False,
+    ) -> None:
+        """:meth:`once` for many one-offs of one kind in one server (``(key, when, label, payload)``
+        each): two write transactions in all, however many there are (start-up re-planning)."""
+        if not plans:
+            return
+        schedules = await self.repo.upsert_once_many(
+            kind=kind,
+            guild_id=guild_id,
+            owner_id=owner_id,
+            personal=personal,
+            plans=plans,
+            now=self.now(),
+        )
+        couple = await self.bot.couples.get(guild_id) if guild_id is not None else None
+        handled = await self.repo.handled_at((s.id, s.once_at) for s in schedules if s.once_at)
+        nexts: list[tuple[int, datetime | None, datetime | None]] = []
+        for schedule in schedules:
+            when = schedule.once_at
+            if when is None or schedule.id in handled:
+                nexts.append((schedule.id, None, None))
+            else:
+                nexts.append((schedule.id, when, fire_time(schedule, couple, when)))
+        await self.repo.set_next_many(nexts)
+        for schedule_id, _, fire in nexts:
+            self._arm(schedule_id, fire)
+
     async def _arm_once(self, schedule: Schedule, couple: Couple | None) -> None:
         """Arm a one-off at its instant, unless that occurrence was already handled."""
         when = schedule.once_at
@@ -516,6 +556,13 @@ class Scheduler:
         await self.repo.delete(schedule_id)
         self._arm(schedule_id, None)
 
+    async def cancel_many(self, schedule_ids: Sequence[int]) -> None:
+        if not schedule_ids:
+            return
+        await self.repo.delete_many(schedule_ids)
+        for schedule_id in schedule_ids:
+            self._arm(schedule_id, None)
+
     async def cancel_where(self, guild_id: int, kind: str, key_prefix: str = "") -> None:
         for schedule_id in await self.repo.delete_where(guild_id, kind, key_prefix):
             self._arm(schedule_id, None)
@@ -551,7 +598,7 @@ class Scheduler:
                 self.aps.remove_job(job_id)
             return
         self.aps.add_job(
-            self.process,
+            self._fired,
             DateTrigger(run_date=fire_at, timezone=UTC),
             id=job_id,
             args=[schedule_id],
@@ -559,6 +606,11 @@ class Scheduler:
         )
 
     # -- firing ------------------------------------------------------------------------------------
+
+    async def _fired(self, schedule_id: int) -> None:
+        """An armed job's time has come (APScheduler): handle it, a bounded number at a time."""
+        async with self._slots:
+            await self.process(schedule_id)
 
     async def run_due(self) -> int:
         """Handle every schedule whose time has come (catch-up; tests call it with a set clock)."""

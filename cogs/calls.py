@@ -123,6 +123,7 @@ async def sync_once(
     if schedules is None:
         schedules = await bot.schedules.for_guild(guild_id, kind)
     existing = {s.key: s for s in schedules if s.kind == kind and s.key.startswith(prefix)}
+    changed: list[tuple[str, datetime, str, dict[str, Any]]] = []
     for key, plan in desired.items():
         schedule = existing.get(key)
         if schedule is not None:
@@ -132,22 +133,20 @@ async def sync_once(
                 continue
         elif plan.when < now:
             continue
-        await bot.scheduler.once(
-            kind,
-            guild_id=guild_id,
-            when=plan.when,
-            label=plan.label,
-            key=key,
-            owner_id=owner_id,
-            payload=plan.payload,
+        changed.append((key, plan.when, plan.label, plan.payload))
+    # One batch for all of them: start-up re-plans every couple, so writes must not be one by one.
+    await bot.scheduler.once_many(kind, guild_id=guild_id, plans=changed, owner_id=owner_id)
+    unwanted = [
+        schedule.id
+        for key, schedule in existing.items()
+        if key not in desired
+        and not schedule.recurring
+        and (
+            (schedule.next_due is not None and schedule.next_due > now)
+            or (schedule.next_due is None and schedule.once_at and schedule.once_at < now - KEEP_HANDLED)
         )
-    for key, schedule in existing.items():
-        if key in desired or schedule.recurring:
-            continue
-        if (schedule.next_due is not None and schedule.next_due > now) or (
-            schedule.next_due is None and schedule.once_at and schedule.once_at < now - KEEP_HANDLED
-        ):
-            await bot.scheduler.cancel(schedule.id)
+    ]
+    await bot.scheduler.cancel_many(unwanted)
 
 
 async def post_in_channel(bot: CloserBot, couple: Couple, **kwargs: Any) -> discord.Message | None:

@@ -8,6 +8,7 @@ the rows, at a moment of the day when both partners are awake.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,7 @@ from bot.calls import (
 )
 from bot.checks import couple_for, current, partner_only
 from bot.client import CloserBot
-from bot.db.models import Couple
+from bot.db.models import Couple, Schedule
 from bot.db.repositories.calls import DateRepository, SpecialDate, Visit, VisitRepository
 from bot.errors import UserError
 from bot.scheduler import Kind as ScheduleKind
@@ -140,22 +141,24 @@ class DateCog(commands.Cog):
 
     async def plan_everything(self) -> None:
         """Once ready: plan every visit and date again (a planning moment may have passed while
-        Closer was down); only missing posts are written."""
-        couples: dict[int, Couple | None] = {}
-
-        async def couple_of(guild_id: int) -> Couple | None:
-            if guild_id not in couples:
-                couples[guild_id] = await self.bot.couples.get(guild_id)
-            return couples[guild_id]
-
-        for visit in await self.visits.all_current():
-            couple = await couple_of(visit.guild_id)
-            if couple is not None and couple.paired:
-                await self.plan_visit(couple, visit)
+        Closer was down). One read of each server's schedules; only missing posts are written."""
+        couples = {c.guild_id: c for c in await self.bot.couples.all_paired()}
+        visits: dict[int, Visit] = {v.guild_id: v for v in await self.visits.all_current()}
+        specials: dict[int, list[SpecialDate]] = {}
         for special in await self.dates.all():
-            couple = await couple_of(special.guild_id)
-            if couple is not None and couple.paired:
-                await self.plan_date(couple, special)
+            specials.setdefault(special.guild_id, []).append(special)
+        for guild_id in sorted(visits.keys() | specials.keys()):
+            couple = couples.get(guild_id)
+            if couple is None:
+                continue
+            schedules = await self.bot.schedules.for_guild(guild_id, (KIND_VISIT, KIND_DATE))
+            try:
+                if guild_id in visits:
+                    await self.plan_visit(couple, visits[guild_id], schedules)
+                for special in specials.get(guild_id, []):
+                    await self.plan_date(couple, special, schedules)
+            except Exception:
+                log.exception("Could not plan the dates of server %s", guild_id)
 
     async def cog_unload(self) -> None:
         self.bot.off_hook("zones_changed", self.zones_changed)
@@ -178,7 +181,9 @@ class DateCog(commands.Cog):
 
     # -- planning ----------------------------------------------------------------------------------
 
-    async def plan_visit(self, couple: Couple, visit: Visit | None) -> None:
+    async def plan_visit(
+        self, couple: Couple, visit: Visit | None, schedules: Sequence[Schedule] | None = None
+    ) -> None:
         desired: dict[str, Planned] = {}
         if visit is not None and visit.cleared_at is None:
             zone = ZoneInfo(visit.zone)
@@ -195,9 +200,12 @@ class DateCog(commands.Cog):
             prefix="",
             desired=desired,
             owner_id=visit.set_by if visit else None,
+            schedules=schedules,
         )
 
-    async def plan_date(self, couple: Couple, special: SpecialDate) -> None:
+    async def plan_date(
+        self, couple: Couple, special: SpecialDate, schedules: Sequence[Schedule] | None = None
+    ) -> None:
         zone = date_zone(special)
         today = self.bot.clock.now().astimezone(zone).date()
         desired: dict[str, Planned] = {}
@@ -216,6 +224,7 @@ class DateCog(commands.Cog):
             prefix=f"{special.id}:",
             desired=desired,
             owner_id=special.created_by,
+            schedules=schedules,
         )
 
     # -- deliveries --------------------------------------------------------------------------------

@@ -64,6 +64,29 @@ async def test_an_anniversary_is_remembered_the_day_before_and_on_the_day_with_t
     assert len(date_posts(fake, february)) == 2
 
 
+async def test_posts_lost_while_closer_was_down_are_planned_again_at_start(
+    february: People, fake: Fake, closer: Closer
+) -> None:
+    """The date's planned posts are gone (as if planning was missed): the start-up catch-up plans
+    them again, once, and they come."""
+    await add(fake, february.alice, "anniversary", "2020-02-10", "Our anniversary")
+    assert closer.bot is not None
+    planned = await closer.bot.schedules.for_guild(february.guild.id, "special_date")
+    assert len(planned) == 4  # the eve and the day, this year and next
+    await closer.bot.db.execute("DELETE FROM schedules WHERE kind = 'special_date'")
+    await closer.restart()
+    again = await closer.bot.schedules.for_guild(february.guild.id, "special_date")
+    assert sorted(s.key for s in again) == sorted(s.key for s in planned)
+    assert sorted(s.fire_at for s in again if s.fire_at) == sorted(s.fire_at for s in planned if s.fire_at)
+    await closer.restart()  # nothing to do the second time: the same rows, not new ones
+    assert sorted(
+        s.id for s in await closer.bot.schedules.for_guild(february.guild.id, "special_date")
+    ) == sorted(s.id for s in again)
+    await at(closer, utc(2027, 2, 9, 16))
+    await at(closer, utc(2027, 2, 10, 16))
+    assert [p.embed["title"][:8] for p in date_posts(fake, february) if p.embed] == ["Tomorrow", "Happy an"]
+
+
 async def test_the_next_year_is_planned_and_counts_one_more_year(
     february: People, fake: Fake, closer: Closer
 ) -> None:

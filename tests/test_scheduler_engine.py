@@ -299,3 +299,52 @@ async def test_only_the_coming_window_is_held_in_memory(couple: People, fake: Fa
     job = scheduler.aps.get_job(f"schedule:{schedule.id}")
     assert job is not None
     assert job.trigger.run_date == datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
+
+
+async def test_many_one_offs_at_once_match_one_by_one_and_respect_the_ledger(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """``once_many`` (start-up re-planning) plans exactly what ``once`` would, quiet hours
+    included, arms what is near, and never re-arms an occurrence the ledger says was handled."""
+    rid = await add_custom(fake, couple)
+    assert closer.bot is not None
+    bot = closer.bot
+    payload = {"ritual": rid, "template": "custom"}
+    night = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 03:00 in Berlin: inside Alice's quiet hours
+    single = await bot.scheduler.once(
+        "ritual",
+        guild_id=couple.guild.id,
+        when=night,
+        label="One",
+        key="one",
+        owner_id=couple.alice.id,
+        personal=True,
+        payload=payload,
+    )
+    await bot.scheduler.once_many(
+        "ritual",
+        guild_id=couple.guild.id,
+        plans=[("many-night", night, "Night", payload), ("many-soon", T, "Soon", payload)],
+        owner_id=couple.alice.id,
+        personal=True,
+    )
+    by_key = {s.key: s for s in await bot.schedules.for_guild(couple.guild.id) if s.kind == "ritual"}
+    assert (by_key["many-night"].next_due, by_key["many-night"].fire_at) == (
+        single.next_due,
+        single.fire_at,
+    )
+    assert by_key["many-night"].fire_at is not None
+    assert by_key["many-night"].fire_at > night  # moved to the end of her quiet hours
+    assert by_key["many-soon"].fire_at == T
+    assert bot.scheduler.aps.get_job(f"schedule:{by_key['many-soon'].id}") is not None
+    await closer.at(T)
+    assert len(posts(fake, couple)) == 2  # the daily ritual and the one-off at 14:00
+    # Planned again after it was delivered (as at the next start): not armed again, not re-sent.
+    await bot.scheduler.once_many(
+        "ritual", guild_id=couple.guild.id, plans=[("many-soon", T, "Soon", payload)]
+    )
+    again = await bot.schedules.get(by_key["many-soon"].id)
+    assert again is not None
+    assert again.next_due is None
+    await closer.run_due()
+    assert len(posts(fake, couple)) == 2

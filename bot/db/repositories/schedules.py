@@ -22,6 +22,19 @@ def weekday_mask(days: Iterable[int]) -> int:
     return mask
 
 
+ALL_DAYS_MASK = weekday_mask(range(7))  # what a one-off stores
+
+# Create a schedule, or redefine it in place (same kind, server and key): 12 parameters.
+_UPSERT = (
+    "INSERT INTO schedules (guild_id, kind, key, label, owner_id, personal, local_time, weekdays,"
+    " zone, once_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (kind, IFNULL(guild_id, 0), key) DO UPDATE SET label = excluded.label, "
+    "owner_id = excluded.owner_id, personal = excluded.personal, local_time = excluded.local_time, "
+    "weekdays = excluded.weekdays, zone = excluded.zone, once_at = excluded.once_at, "
+    "payload = excluded.payload"
+)
+
+
 def weekday_set(mask: int) -> frozenset[int]:
     return frozenset(day for day in range(7) if mask & (1 << day))
 
@@ -159,12 +172,7 @@ class ScheduleRepository:
         """Create the schedule, or redefine it in place (same kind, server and key)."""
         async with self.db.transaction() as tx:
             cursor = await tx.execute(
-                "INSERT INTO schedules (guild_id, kind, key, label, owner_id, personal, local_time, weekdays,"
-                " zone, once_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (kind, IFNULL(guild_id, 0), key) DO UPDATE SET label = excluded.label, "
-                "owner_id = excluded.owner_id, personal = excluded.personal, local_time = excluded.local_time, "
-                "weekdays = excluded.weekdays, zone = excluded.zone, once_at = excluded.once_at, "
-                "payload = excluded.payload RETURNING id",
+                _UPSERT + " RETURNING id",
                 (
                     guild_id,
                     kind,
@@ -182,6 +190,79 @@ class ScheduleRepository:
             )
             row = await cursor.fetchone()
             return int(row[0])
+
+    async def upsert_once_many(
+        self,
+        *,
+        kind: str,
+        guild_id: int | None,
+        owner_id: int | None,
+        personal: bool,
+        plans: Iterable[tuple[str, datetime, str, dict]],
+        now: datetime,
+    ) -> list[Schedule]:
+        """:meth:`upsert` for many one-offs of one kind in one server (``(key, once_at, label,
+        payload)`` each), in one transaction; the schedules after it, in the order given."""
+        plans = list(plans)
+        rows = [
+            (
+                guild_id,
+                kind,
+                key,
+                label,
+                owner_id,
+                int(personal),
+                None,
+                ALL_DAYS_MASK,
+                None,
+                to_unix(once_at),
+                json.dumps(payload, sort_keys=True),
+                to_unix(now),
+            )
+            for key, once_at, label, payload in plans
+        ]
+        keys = [key for key, *_ in plans]
+        async with self.db.transaction() as tx:
+            await tx.executemany(_UPSERT, rows)
+            found = await tx.fetchall(
+                f"SELECT * FROM schedules WHERE kind = ? AND IFNULL(guild_id, 0) = ? "
+                f"AND key IN ({', '.join('?' * len(keys))})",
+                (kind, guild_id or 0, *keys),
+            )
+        by_key = {row["key"]: _schedule(row) for row in found}
+        return [by_key[key] for key in keys]
+
+    async def handled_at(self, pairs: Iterable[tuple[int, datetime]]) -> set[int]:
+        """Of ``(schedule_id, scheduled_at)`` pairs, the schedules whose occurrence was handled
+        (any ledger status but ``retry``)."""
+        pairs = list(pairs)
+        if not pairs:
+            return set()
+        handled: set[int] = set()
+        for start in range(0, len(pairs), 400):  # SQLite's variable limit
+            chunk = pairs[start : start + 400]
+            rows = await self.db.fetchall(
+                "SELECT schedule_id, scheduled_at FROM deliveries WHERE status != 'retry' AND schedule_id IN "
+                f"({', '.join('?' * len(chunk))})",
+                tuple(sid for sid, _ in chunk),
+            )
+            wanted = {(sid, to_unix(at)) for sid, at in chunk}
+            handled |= {r["schedule_id"] for r in rows if (r["schedule_id"], r["scheduled_at"]) in wanted}
+        return handled
+
+    async def set_next_many(self, rows: Iterable[tuple[int, datetime | None, datetime | None]]) -> None:
+        """:meth:`set_next` for many ``(schedule_id, next_due, fire_at)`` in one transaction."""
+        params = [
+            (to_unix(next_due) if next_due else None, to_unix(fire) if fire else None, schedule_id)
+            for schedule_id, next_due, fire in rows
+        ]
+        async with self.db.transaction() as tx:
+            await tx.executemany("UPDATE schedules SET next_due = ?, fire_at = ? WHERE id = ?", params)
+
+    async def delete_many(self, schedule_ids: Iterable[int]) -> None:
+        ids = list(schedule_ids)
+        async with self.db.transaction() as tx:
+            await tx.executemany("DELETE FROM schedules WHERE id = ?", [(i,) for i in ids])
 
     async def set_next(self, schedule_id: int, next_due: datetime | None, fire_at: datetime | None) -> None:
         await self.db.execute(
