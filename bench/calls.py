@@ -197,7 +197,7 @@ async def run() -> dict[str, float]:
         with tempfile.TemporaryDirectory() as name:
             tmp = Path(name)
             database = tmp / "closer.sqlite3"
-            await build_database(database, now)
+            await build_database(database, now, COUPLES)
             r, a, b = await timed_plans(database, now)
             ready.append(r)
             first.append(a)

@@ -2,7 +2,8 @@
 
 Builds a database with 5,000 paired couples holding two rituals each (10,000 schedules), then,
 in a fresh process, starts the real bot against the emulator on loopback and measures how long
-``Scheduler.start()`` takes to arm every job, and the process's resident memory once idle.
+``Scheduler.start()`` takes (it reads every schedule and arms those due within its two-hour
+window), and the process's resident memory once idle.
 The emulator runs in the same process, so the memory figure includes it (a few MB).
 
 Run: ``python -m bench.scheduler_load`` (targets: under 1 s, under 150 MB).
@@ -179,7 +180,7 @@ async def measure(database: Path) -> dict[str, float]:
 async def run() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "closer.sqlite3"
-        schedules = await build_database(database)
+        schedules = await build_database(database, COUPLES)
         results = []
         for _ in range(RUNS):
             # The bot would post the occurrences due right now; keep each run on a pristine copy.

@@ -1,0 +1,199 @@
+"""Cold start with 10,000 couples: from process start to ready, and resident memory when idle.
+
+The database holds 10,000 copies of the couple that lived two years through the real bot
+(``bench.dataset``), so every feature's schedules are there as after normal use: the daily
+question with its nudges and a DM copy, both check-ins, the weekly digest, on this day,
+gratitude, the weekly check-in session, goodnight for both, a weekly call with its planned
+reminders and memory prompt, the visit countdown, anniversary and birthday reminders, and the
+one-off schedules two years leave behind (reveals, appreciations, notes). Of the history, the
+last ``KEEP_DAYS`` days are kept (all of it would be ~10,000 x two years of answers: see
+BENCHMARKS.md). Copy ``k`` lives in the ``k``-th pair of zones of ``ZONE_PAIRS`` (Berlin and Los
+Angeles, London and New York, Kolkata and Paris, ...), so the 10,000 couples' schedules fall all
+around the clock as a real host's would; every pending schedule is then recomputed from ten
+minutes ahead with the scheduler's own maths, so nothing is due during the measurement.
+
+Each run starts a fresh ``python`` process that runs the real CloserBot (system clock, its
+scheduler running) against the Discord emulator, which runs in this process and holds the
+10,000 servers (so the bot's memory does not include the emulator's). Measured from just before
+the process is spawned:
+
+- ``start_to_schedules_loaded_s``: setup_hook done (database open, migrations, every cog loaded,
+  every schedule armed in APScheduler, commands synced);
+- ``start_to_ready_s``: discord.py's ready (after READY and the 10,000 GUILD_CREATEs, including
+  discord.py's default 2 s ``guild_ready_timeout`` wait), the target figure (< 5 s);
+- ``start_to_settled_s``: the start-up catch-up jobs (planning calls and dates) done;
+- ``idle_rss_mb``: resident memory 5 s after that, idle (target < 200 MB); ``peak_rss_mb``.
+
+Run: ``python -m bench.cold_start`` (medians of ``RUNS`` runs; ``--quick``: 500 couples, one run).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.dataset import (
+    DAYS,
+    ROOT,
+    Template,
+    build_template,
+    copy_database,
+    database_bytes,
+    emulated_couples,
+    emulator_path,
+    median,
+    quiet_logs,
+    rebase_all,
+    replicate,
+    template_argument,
+    trim,
+)
+
+COUPLES = 10_000
+RUNS = 3
+KEEP_DAYS = 30
+IDLE_S = 5.0
+
+
+async def run(template: Template | None = None, *, quick: bool = False) -> dict[str, float]:
+    emulator_path()
+    from emulator import Fake
+
+    quiet_logs()
+    couples, runs = (500, 1) if quick else (COUPLES, RUNS)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        if template is None:
+            template = await build_template(tmp / "template.sqlite3", 30 if quick else DAYS)
+        fake = await Fake.start(patch=False)
+        try:
+            targets = emulated_couples(fake, couples, ("general", "us"))
+            prepared = tmp / "prepared.sqlite3"
+            copy_database(template.path, prepared)
+            trim(prepared, template.end - timedelta(days=KEEP_DAYS))
+            database = tmp / "closer.sqlite3"
+            built = replicate(
+                template, database, couples, targets=targets, source=prepared, spread_zones=True
+            )
+            # Every schedule from a few minutes ahead, in its couple's zones: spread around the clock.
+            await rebase_all(database, datetime.now(UTC) + timedelta(minutes=10))
+            schedules, armed = count_schedules(database)
+            results = [await one_run(fake, database) for _ in range(runs)]
+            size = database_bytes(database)
+        finally:
+            await fake.stop()
+    figures: dict[str, float] = {
+        "couples": float(couples),
+        "runs": float(runs),
+        "schedules": float(schedules),
+        "schedules_armed": float(armed),
+        "database_mb": size / 1e6,
+        "build_s": built["replicate_s"],
+    }
+    for key in results[0]:
+        figures[key] = median(r[key] for r in results)
+    # The first start finds every couple moved to new zones (the copies were spread around the
+    # world): its catch-up re-plans every date and visit post. Later starts find them in place.
+    figures["first_start_to_settled_s"] = results[0]["start_to_settled_s"]
+    return figures
+
+
+def count_schedules(database: Path) -> tuple[int, int]:
+    import sqlite3
+
+    with sqlite3.connect(database) as conn:
+        total = conn.execute("SELECT COUNT(*) FROM schedules").fetchone()[0]
+        armed = conn.execute(
+            "SELECT COUNT(*) FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL"
+        ).fetchone()[0]
+    return total, armed
+
+
+async def one_run(fake: object, database: Path) -> dict[str, float]:
+    spawned = time.time()
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.cold_start",
+        "--child",
+        str(database),
+        fake.base_url,  # type: ignore[attr-defined]
+        fake.token,  # type: ignore[attr-defined]
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+    )
+    out, err = await child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(err.decode()[-3000:])
+    marks = json.loads(out.decode().strip().splitlines()[-1])
+    return {
+        "start_to_imported_s": marks["imported"] - spawned,
+        "start_to_schedules_loaded_s": marks["setup_hook"] - spawned,
+        "start_to_ready_s": marks["ready"] - spawned,
+        "start_to_settled_s": marks["settled"] - spawned,
+        "jobs_armed": marks["jobs"],
+        "guilds_seen": marks["guilds"],
+        "idle_rss_mb": marks["rss_mb"],
+        "peak_rss_mb": marks["peak_mb"],
+    }
+
+
+def memory_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def child(database: Path, url: str, token: str) -> dict[str, float]:
+    """The bot as ``python -m bot`` runs it (system clock, scheduler running), timed."""
+    emulator_path()
+    from emulator.patch import DiscordPatch
+
+    from bench.dataset import extensions
+    from bot.client import CloserBot
+    from bot.settings import Settings
+
+    marks: dict[str, float] = {"imported": time.time()}
+    quiet_logs()
+
+    class Timed(CloserBot):
+        async def setup_hook(self) -> None:
+            await super().setup_hook()
+            marks["setup_hook"] = time.time()
+
+    patch = DiscordPatch(url).apply()
+    settings = Settings(_env_file=None, discord_token=token, database_path=database, dev_guild_id=None)  # type: ignore[call-arg]
+    bot = Timed(settings, extensions=extensions())  # discord.py's default guild_ready_timeout (2 s)
+    task = asyncio.create_task(bot.start(token))
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), timeout=300)
+        marks["ready"] = time.time()
+        await asyncio.wait_for(bot.settled(), timeout=1800)
+        marks["settled"] = time.time()
+        marks["jobs"] = float(len(bot.scheduler.aps.get_jobs()))
+        marks["guilds"] = float(len(bot.guilds))
+        await asyncio.sleep(IDLE_S)
+        marks["rss_mb"] = memory_mb("VmRSS")
+        marks["peak_mb"] = memory_mb("VmHWM")
+    finally:
+        await bot.close()
+        task.cancel()
+        patch.restore()
+    return marks
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        print(json.dumps(asyncio.run(child(Path(sys.argv[2]), sys.argv[3], sys.argv[4]))))
+    else:
+        began = time.perf_counter()
+        for key, value in asyncio.run(run(template_argument(sys.argv), quick="--quick" in sys.argv)).items():
+            print(f"{key}: {value:.3f}")
+        print(f"took {time.perf_counter() - began:.0f} s")

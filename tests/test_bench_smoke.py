@@ -1,0 +1,60 @@
+"""The benchmarks still run: the quick path of the dataset builder and of one latency benchmark.
+
+Benchmarks are not tests (``python -m bench`` runs them); this only checks that their machinery
+works against the current bot, so a change that breaks them is seen in CI. No figure's value is
+asserted, only that the figures were produced.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from pathlib import Path
+
+from bench import interactions
+from bench.dataset import Template, build_template, replicate
+
+
+async def built(tmp_path: Path) -> Template:
+    return await build_template(tmp_path / "template.sqlite3", days=4)
+
+
+async def test_the_benchmark_couple_lives_its_days_through_the_bot_and_copies_consistently(
+    tmp_path: Path,
+) -> None:
+    """A few days of the template couple, then three copies, each a couple with its own rows."""
+    template = await built(tmp_path)
+    assert template.counts["question_days"] >= 4
+    assert template.counts["question_answers"] > 0
+    assert template.counts["checkins"] > 0
+    copies = tmp_path / "copies.sqlite3"
+    replicate(template, copies, 3)
+    with sqlite3.connect(copies) as conn:
+        couples = conn.execute("SELECT COUNT(*) FROM couples").fetchone()[0]
+        days = conn.execute("SELECT COUNT(*) FROM question_days").fetchone()[0]
+        orphans = conn.execute(
+            "SELECT COUNT(*) FROM question_answers a LEFT JOIN question_days d ON d.id = a.day_id "
+            "WHERE d.guild_id IS NULL"
+        ).fetchone()[0]
+        foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
+        triggers = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0]
+    with sqlite3.connect(template.path) as conn:
+        template_triggers = conn.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'"
+        ).fetchone()[0]
+    assert triggers == template_triggers  # the memories' search index is kept up by triggers
+    assert couples == 3
+    assert days == 3 * template.counts["question_days"]
+    assert orphans == 0
+    assert foreign == []
+
+
+async def test_the_quick_interaction_latency_benchmark_produces_every_figure(tmp_path: Path) -> None:
+    """``interactions.run(quick=True)``: a p50 and p99 for each measured command, no violation."""
+    figures = await interactions.run(await built(tmp_path), quick=True)
+    for command in interactions.COMMANDS:
+        for stat in ("p50", "p99"):
+            value = figures[f"{command}_{stat}_ms"]
+            assert math.isfinite(value), (command, stat, value)
+            assert value > 0, (command, stat, value)
+    assert figures["violations"] == 0
