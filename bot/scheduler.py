@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -76,6 +77,12 @@ def retryable(error: BaseException) -> bool:
     return isinstance(error, discord.HTTPException) and error.status == 429
 
 
+# Set while the scheduler handles what came due by itself (armed jobs, catch-up): those sends wait
+# on the gate. A delivery a user's action triggers right now (a reveal, a note of appreciation)
+# goes out at once instead of queueing behind a busy minute's fan-out.
+PACED: contextvars.ContextVar[bool] = contextvars.ContextVar("closer_paced", default=False)
+
+
 class RateGate:
     """Hands out evenly spaced send slots (a token bucket without bursts)."""
 
@@ -84,6 +91,8 @@ class RateGate:
         self._next = 0.0
 
     async def wait(self) -> None:
+        if not PACED.get():
+            return
         loop = asyncio.get_running_loop()
         now = loop.time()
         slot = max(now, self._next)
@@ -609,14 +618,19 @@ class Scheduler:
 
     async def _fired(self, schedule_id: int) -> None:
         """An armed job's time has come (APScheduler): handle it, a bounded number at a time."""
+        PACED.set(True)  # this job's own task: the value goes no further
         async with self._slots:
             await self.process(schedule_id)
 
     async def run_due(self) -> int:
         """Handle every schedule whose time has come (catch-up; tests call it with a set clock)."""
         due = await self.repo.due(self.now())
-        for schedule_id in due:
-            await self.process(schedule_id)
+        token = PACED.set(True)
+        try:
+            for schedule_id in due:
+                await self.process(schedule_id)
+        finally:
+            PACED.reset(token)
         return len(due)
 
     async def process(self, schedule_id: int) -> None:
