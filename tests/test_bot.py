@@ -111,3 +111,38 @@ async def test_a_token_discord_rejects_is_a_clear_error(
     err = capsys.readouterr().err
     assert "Discord rejected DISCORD_TOKEN" in err
     assert "Traceback" not in err
+
+
+def command_leaves(node: dict, prefix: str) -> list[tuple[str, ...]]:
+    """Every slash command under ``node`` as synced: its name's words, then its option names."""
+    subs = [o for o in node.get("options") or [] if o["type"] in (1, 2)]
+    if not subs:
+        return [(*prefix.split(), *(o["name"] for o in node.get("options") or []))]
+    return [leaf for sub in subs for leaf in command_leaves(sub, f"{prefix} {sub['name']}")]
+
+
+def readme_commands() -> set[tuple[str, ...]]:
+    """The README's command table, each `...` in a row's first cell as words: `/couple status`
+    is ("couple", "status"); a following `show id` in the same cell is ("memory", "show", "id")."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    documented: set[tuple[str, ...]] = set()
+    for line in table.splitlines():
+        if not line.startswith("| `/"):
+            continue
+        group = ""
+        for code in line.split("|")[1].split("`")[1::2]:
+            words = code.split()
+            if words[0].startswith("/"):
+                group, words = words[0][1:], words[1:]
+            documented.add((group, *words))
+    return documented
+
+
+async def test_the_readme_command_table_matches_the_command_tree(closer: Closer, fake: Fake) -> None:
+    """Every slash command is in README.md's table with its options in order, and the table
+    names no command or option that doesn't exist."""
+    tree = {leaf for c in fake.commands() if c["type"] == 1 for leaf in command_leaves(c, c["name"])}
+    documented = readme_commands()
+    assert sorted(" ".join(c) for c in tree - documented) == []  # missing or with other options
+    assert sorted(" ".join(c) for c in documented - tree) == []  # documented but not real
