@@ -85,9 +85,9 @@ def interactions_limits(figures: dict[str, float]) -> str:
     why = {
         "couple_status": (
             "`/couple status` gathers every feature's section: the next question and ritual schedules "
-            "(`ScheduleRepository.upcoming`, indexed), the question streak recomputed from every question "
-            "day of the couple (`QuestionCog.streak_of` over `streak_facts`, which grows by one row a day), "
-            "the check-in, call, visit and date sections, each a few queries."
+            "(`ScheduleRepository.upcoming`, indexed), the question streak (the last week's days read, "
+            "the older ones folded once and checked by a fingerprint query), the check-in, call, visit "
+            "and date sections, each a few queries."
         ),
         "memory_search": "`/memory search` runs an FTS5 query and ranks the matches of the couple's book.",
         "memory_list": "`/memory list` reads a page of the couple's memories with their photos.",

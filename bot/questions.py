@@ -387,14 +387,18 @@ class Streak:
         return text
 
 
-def streak(days: Iterable[DayResult], now: datetime, today: date) -> Streak:
-    """Consecutive question days both answered in time, with one free grace day per ISO week.
+@dataclass(frozen=True, slots=True)
+class StreakState:
+    """The streak after some days: what :func:`fold_streak` carries from one day to the next."""
 
-    A day that can still be kept is neutral (it neither counts nor breaks). Dates without a
-    question (Closer offline) are simply not in ``days``, so they never break anything.
-    """
-    current = best = 0
-    graced: set[tuple[int, int]] = set()
+    current: int = 0
+    best: int = 0
+    graced: frozenset[tuple[int, int]] = frozenset()  # ISO weeks whose grace day is spent
+
+
+def fold_streak(days: Iterable[DayResult], now: datetime, state: StreakState = StreakState()) -> StreakState:
+    """Carry ``state`` over ``days`` (later than any day already in it), oldest first."""
+    current, best, graced = state.current, state.best, set(state.graced)
     for day in sorted(days, key=lambda d: d.date):
         if day.kept:
             current += 1
@@ -407,4 +411,17 @@ def streak(days: Iterable[DayResult], now: datetime, today: date) -> Streak:
             current = 0
         else:
             graced.add(week)
-    return Streak(current, best, today.isocalendar()[:2] in graced)
+    return StreakState(current, best, frozenset(graced))
+
+
+def streak(
+    days: Iterable[DayResult], now: datetime, today: date, start: StreakState = StreakState()
+) -> Streak:
+    """Consecutive question days both answered in time, with one free grace day per ISO week.
+
+    A day that can still be kept is neutral (it neither counts nor breaks). Dates without a
+    question (Closer offline) are simply not in ``days``, so they never break anything.
+    ``start`` is the state after the days before ``days`` (settled ones, folded earlier).
+    """
+    state = fold_streak(days, now, start)
+    return Streak(state.current, state.best, today.isocalendar()[:2] in state.graced)

@@ -27,7 +27,7 @@ from discord.ext import commands
 from bot.checks import bot_of, couple_for, current, partner_only
 from bot.client import CloserBot
 from bot.db.models import Couple, Partner
-from bot.db.repositories.questions import Answer, QuestionDay, QuestionRepository
+from bot.db.repositories.questions import Answer, QuestionDay, QuestionRepository, StreakDay
 from bot.errors import UserError
 from bot.questions import (
     ANSWER_LIMIT,
@@ -39,12 +39,14 @@ from bot.questions import (
     TIERS,
     DayResult,
     Streak,
+    StreakState,
     answer_deadline,
     bank,
     category_label,
     category_name,
     choose,
     enabled_pool,
+    fold_streak,
     left_in_round,
     normalised,
     remaining_by_category,
@@ -68,6 +70,7 @@ KIND_REVEAL = "question_reveal"
 
 DEFAULT_TIME = time(9, 0)
 NUDGE_TIME = time(20, 0)
+STREAK_SETTLED = timedelta(days=7)  # question days older than this can no longer change the streak
 NUDGE_AFTER = timedelta(hours=1)  # never nudge about a question posted less than an hour ago
 NUDGE_DEADLINE = timedelta(hours=3)  # an evening nudge held past the evening is dropped, not sent at dawn
 REVEAL_DEADLINE = timedelta(days=30)  # a reveal held up by downtime is still posted within this
@@ -408,6 +411,10 @@ class QuestionCog(
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
         self.repo = QuestionRepository(bot.db)
+        # guild -> ((partners, cutoff), fingerprint of the days before it, the streak folded over them)
+        self._settled_streaks: dict[
+            int, tuple[tuple[tuple[int, ...], date], tuple[int, ...], StreakState]
+        ] = {}
 
     async def cog_load(self) -> None:
         scheduler = self.bot.scheduler
@@ -885,23 +892,40 @@ class QuestionCog(
     # -- the streak and other features' cards --------------------------------------------------
 
     async def streak_of(self, couple: Couple, now: datetime) -> Streak:
+        """The couple's streak. Days more than a week old are settled: their part of the streak is
+        folded once and kept (with a fingerprint of those days), so only the last week is read
+        each time and the cost doesn't grow with the couple's age."""
         zone = await self.question_zone(couple, now)
-        results = []
-        for day in await self.repo.streak_facts(couple.guild_id):
-            answered = day.answered
-            if all(answered.get(p.user_id) for p in couple.partners):
-                results.append(DayResult(day.local_date, True))
-                continue
-            if any(p.user_id in answered and not answered[p.user_id] for p in couple.partners):
-                results.append(DayResult(day.local_date, False))  # an answer came too late: no rescue
-                continue
-            open_until = min(
-                answer_deadline(day.reached_at, couple.zone_of(p, now))
-                for p in couple.partners
-                if p.user_id not in answered
-            )
-            results.append(DayResult(day.local_date, False, open_until))
-        return streak(results, now, now.astimezone(zone).date())
+        today = now.astimezone(zone).date()
+        cutoff = today - STREAK_SETTLED
+        key = (tuple(p.user_id for p in couple.partners), cutoff)
+        stamp = await self.repo.streak_stamp(couple.guild_id, cutoff)
+        cached = self._settled_streaks.get(couple.guild_id)
+        if cached is not None and cached[0] == key and cached[1] == stamp:
+            start = cached[2]
+            recent = [
+                self.day_result(couple, d, now) for d in await self.repo.streak_facts(couple.guild_id, cutoff)
+            ]
+            return streak(recent, now, today, start)
+        results = [self.day_result(couple, d, now) for d in await self.repo.streak_facts(couple.guild_id)]
+        settled = [r for r in results if r.date < cutoff]
+        if all(r.open_until is None or r.open_until <= now for r in settled):
+            self._settled_streaks[couple.guild_id] = (key, stamp, fold_streak(settled, now))
+        return streak(results, now, today)
+
+    @staticmethod
+    def day_result(couple: Couple, day: StreakDay, now: datetime) -> DayResult:
+        answered = day.answered
+        if all(answered.get(p.user_id) for p in couple.partners):
+            return DayResult(day.local_date, True)
+        if any(p.user_id in answered and not answered[p.user_id] for p in couple.partners):
+            return DayResult(day.local_date, False)  # an answer came too late: no rescue
+        open_until = min(
+            answer_deadline(day.reached_at, couple.zone_of(p, now))
+            for p in couple.partners
+            if p.user_id not in answered
+        )
+        return DayResult(day.local_date, False, open_until)
 
     async def status_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
         lines = []

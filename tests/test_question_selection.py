@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.questions import (
     CATEGORIES,
@@ -20,6 +22,7 @@ from bot.questions import (
     answer_deadline,
     bank,
     choose,
+    fold_streak,
     left_in_round,
     remaining_by_category,
     seed_for,
@@ -299,6 +302,26 @@ def test_a_day_still_open_neither_counts_nor_breaks() -> None:
     """Today's question not answered yet, its time not over: the streak stands."""
     results = [*days(True, True), DayResult(START + timedelta(days=2), False, NOW + timedelta(hours=3))]
     assert streak(results, NOW, NOW.date()).current == 2
+
+
+@given(
+    st.lists(st.sampled_from(["kept", "missed", "open"]), max_size=40),
+    st.integers(min_value=0, max_value=40),
+)
+def test_folding_settled_days_first_gives_the_same_streak(kinds: list[str], split: int) -> None:
+    """The streak over every day equals the one continued from the days before any date."""
+    results = [
+        DayResult(
+            START + timedelta(days=i),
+            kind == "kept",
+            NOW + timedelta(hours=1) if kind == "open" else None,
+        )
+        for i, kind in enumerate(kinds)
+    ]
+    cut = START + timedelta(days=split)
+    before = [r for r in results if r.date < cut]
+    after = [r for r in results if r.date >= cut]
+    assert streak(after, NOW, NOW.date(), fold_streak(before, NOW)) == streak(results, NOW, NOW.date())
 
 
 def test_days_without_a_post_never_break_the_streak() -> None:

@@ -403,6 +403,32 @@ async def test_a_missed_day_uses_the_weeks_grace_day(couple: People, fake: Fake,
     assert "grace day is used" in history.text
 
 
+async def test_a_long_streak_stays_right_when_settled_days_change(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Ten kept days: ten in a row (the days over a week old are folded once and kept). When one
+    of those settled days changes underneath (an answer now counts as late), the streak follows;
+    and after a restart it is the same."""
+    for offset in range(10):
+        await closer.at(NEXT_POST + timedelta(days=offset))
+        post = latest_post(fake, couple)
+        await answer(fake, post, couple.alice, f"Alice, day {offset + 1}.")
+        await answer(fake, post, couple.bob, f"Bob, day {offset + 1}.")
+    assert "🔥 10 days in a row" in (await fake.slash(couple.alice, "couple status")).text
+    assert "🔥 10 days in a row" in (await fake.slash(couple.bob, "couple status")).text  # as kept
+    assert closer.bot is not None
+    first = await closer.bot.db.fetchval(
+        "SELECT id FROM question_days WHERE guild_id = ? ORDER BY local_date LIMIT 1", (couple.guild.id,)
+    )
+    await closer.bot.db.execute(
+        "UPDATE question_answers SET on_time = 0 WHERE day_id = ? AND user_id = ?", (first, couple.bob.id)
+    )
+    status = await fake.slash(couple.alice, "couple status")
+    assert "🔥 9 days in a row" in status.text  # that day no longer counts (the week's grace day)
+    await closer.restart()
+    assert "🔥 9 days in a row" in (await fake.slash(couple.alice, "couple status")).text
+
+
 # -- restarts --------------------------------------------------------------------------------------
 
 

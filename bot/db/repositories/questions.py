@@ -515,15 +515,16 @@ class QuestionRepository:
         )
         return [_day(r) for r in rows]
 
-    async def streak_facts(self, guild_id: int) -> list[StreakDay]:
-        """Every live day with when it reached the couple, and who answered it in time (never the
-        texts), in one grouped query."""
+    async def streak_facts(self, guild_id: int, since: date | None = None) -> list[StreakDay]:
+        """Every live day (from ``since``) with when it reached the couple, and who answered it in
+        time (never the texts), in one grouped query."""
         rows = await self.db.fetchall(
             "SELECT d.local_date, COALESCE(d.posted_at, d.created_at) AS reached, "
             "group_concat(a.user_id || ':' || a.on_time) AS answers "
             "FROM question_days d LEFT JOIN question_answers a ON a.day_id = d.id "
-            "WHERE d.guild_id = ? AND d.status <> 'skipped' GROUP BY d.id ORDER BY d.local_date",
-            (guild_id,),
+            "WHERE d.guild_id = ? AND d.status <> 'skipped' AND d.local_date >= ? "
+            "GROUP BY d.id ORDER BY d.local_date",
+            (guild_id, since.isoformat() if since else ""),
         )
         days = []
         for r in rows:
@@ -534,6 +535,19 @@ class QuestionRepository:
                     answered[int(user)] = on_time == "1"
             days.append(StreakDay(date.fromisoformat(r["local_date"]), from_unix(r["reached"]), answered))
         return days
+
+    async def streak_stamp(self, guild_id: int, before: date) -> tuple[int, ...]:
+        """A fingerprint of the live days before ``before`` and their answers: it changes when
+        any of them is added, removed, skipped or answered differently."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(DISTINCT d.id), IFNULL(MAX(d.id), 0), IFNULL(SUM(d.id), 0), COUNT(a.day_id), "
+            "IFNULL(SUM(a.on_time), 0), IFNULL(SUM(a.user_id % 1000003), 0) "
+            "FROM question_days d LEFT JOIN question_answers a ON a.day_id = d.id "
+            "WHERE d.guild_id = ? AND d.status <> 'skipped' AND d.local_date < ?",
+            (guild_id, before.isoformat()),
+        )
+        assert row is not None
+        return tuple(int(v) for v in row)
 
     async def revealed_since(self, guild_id: int, since: date) -> int:
         """Questions answered together (revealed) on days from ``since``."""
