@@ -329,6 +329,16 @@ class Occurrence:
 # ---------------------------------------------------------------------------------------------
 
 
+def _once_next(
+    schedule: Schedule, couple: Couple | None, handled: bool
+) -> tuple[datetime | None, datetime | None]:
+    """A one-off's (next due, fire time): none once its occurrence was handled."""
+    when = schedule.once_at
+    if when is None or handled:
+        return None, None
+    return when, fire_time(schedule, couple, when)
+
+
 class Scheduler:
     """Owns APScheduler; cogs use :meth:`recurring`, :meth:`once`, :meth:`refresh`, :meth:`cancel`."""
 
@@ -468,23 +478,16 @@ class Scheduler:
         payload: dict[str, Any] | None = None,
     ) -> Schedule:
         """Create or redefine a one-off at instant ``when`` (it may be in the past: it fires now)."""
-        schedule_id = await self.repo.upsert(
-            kind=kind,
+        await self.once_many(
+            kind,
             guild_id=guild_id,
-            key=key,
-            label=label,
+            plans=[(key, when, label, payload or {})],
             owner_id=owner_id,
             personal=personal,
-            local_time=None,
-            weekdays=ALL_DAYS,
-            zone=None,
-            once_at=when,
-            payload=payload or {},
-            now=self.now(),
         )
-        schedule = await self._get(schedule_id)
-        await self._arm_once(schedule, await self._couple(schedule))
-        return await self._get(schedule_id)
+        schedule = await self.repo.find(kind, guild_id, key)
+        assert schedule is not None
+        return schedule
 
     async def once_many(
         self,
@@ -509,13 +512,7 @@ class Scheduler:
         )
         couple = await self.bot.couples.get(guild_id) if guild_id is not None else None
         handled = await self.repo.handled_at((s.id, s.once_at) for s in schedules if s.once_at)
-        nexts: list[tuple[int, datetime | None, datetime | None]] = []
-        for schedule in schedules:
-            when = schedule.once_at
-            if when is None or schedule.id in handled:
-                nexts.append((schedule.id, None, None))
-            else:
-                nexts.append((schedule.id, when, fire_time(schedule, couple, when)))
+        nexts = [(s.id, *_once_next(s, couple, s.id in handled)) for s in schedules]
         await self.repo.set_next_many(nexts)
         for schedule_id, _, fire in nexts:
             self._arm(schedule_id, fire)
@@ -523,13 +520,9 @@ class Scheduler:
     async def _arm_once(self, schedule: Schedule, couple: Couple | None) -> None:
         """Arm a one-off at its instant, unless that occurrence was already handled."""
         when = schedule.once_at
-        existing = await self.repo.delivery(schedule.id, when) if when else None
-        if when is None or (existing is not None and existing.status != "retry"):
-            await self.repo.set_next(schedule.id, None, None)
-            self._arm(schedule.id, None)
-            return
-        fire = fire_time(schedule, couple, when)
-        await self.repo.set_next(schedule.id, when, fire)
+        handled = when is not None and schedule.id in await self.repo.handled_at([(schedule.id, when)])
+        nominal, fire = _once_next(schedule, couple, handled)
+        await self.repo.set_next(schedule.id, nominal, fire)
         self._arm(schedule.id, fire)
 
     async def refresh(self, schedule_id: int) -> Schedule | None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import pair
 from emulator import Fake, InteractionFailed, InteractionResult
 from emulator.state import Channel, Guild, User
 
@@ -194,16 +195,9 @@ async def setup_couple(fake: Fake) -> Couple:
 
 async def pair_and_open_forms(fake: Fake, couple: Couple) -> dict[str, dict[str, InteractionResult]]:
     """Pair through the real flow, post today's question, and open each partner's forms."""
-    await fake.slash(
-        couple.alice,
-        "couple setup",
-        partner=couple.bob,
-        options={"channel": couple.channel},
-        timezone="Berlin",
+    await pair(
+        fake, couple.alice, couple.bob, couple.channel, alice_zone="Berlin", bob_zone="America/Los_Angeles"
     )
-    invitation = await fake.wait_for_message(couple.channel, lambda m: "Accept" in m.buttons)
-    await fake.click(invitation, "Accept", couple.bob)
-    await fake.slash(couple.bob, "couple timezone", timezone="America/Los_Angeles")
     posted = await fake.slash(couple.alice, "question now")
     assert "Posted today's question" in posted.all_text, posted.all_text
     post = await fake.wait_for_message(couple.channel, lambda m: "Answer" in m.buttons)

@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import pair
 from emulator import Fake
 
 from .support import integrity
@@ -38,15 +39,7 @@ async def test_a_signal_shuts_the_bot_down_cleanly(tmp_path: Path, sig: signal.S
     try:
         couple = await setup_couple(fake)
         await bot.start()
-        await fake.slash(
-            couple.alice,
-            "couple setup",
-            partner=couple.bob,
-            options={"channel": couple.channel},
-            timezone="Berlin",
-        )
-        invitation = await fake.wait_for_message(couple.channel, lambda m: "Accept" in m.buttons)
-        await fake.click(invitation, "Accept", couple.bob)
+        await pair(fake, couple.alice, couple.bob, couple.channel, alice_zone="Berlin", bob_zone=None)
         saved = await fake.slash(couple.alice, "memory add", title="Before the signal")
         assert "Saved to your memory book" in saved.text
         assert bot.proc is not None
