@@ -25,6 +25,7 @@ Run: ``python -m bench.dataset [days] [path]`` builds a template (kept at ``path
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import json
 import logging
@@ -644,6 +645,21 @@ class Plan:
     snow_stride: int
     template_ids: Ids
     couple_filters: dict[str, str]  # per table: its rows that belong to the couple
+    snow_low: int = 0  # the template's smallest and largest snowflake
+    snow_high: int = 0
+
+    def snow_offsets(self, couples: int, targets: dict[int, Ids]) -> list[int]:
+        """How far each copy's snowflakes move: whole strides, skipping every stride whose copy
+        would take an id a target (a world in the emulator) already has."""
+        taken = sorted({i for ids in targets.values() for i in (ids.guild, ids.channel, ids.alice, ids.bob)})
+        offsets, slot = [], 0
+        while len(offsets) < couples:
+            offset = slot * self.snow_stride
+            low, high = self.snow_low + offset, self.snow_high + offset
+            if bisect.bisect_left(taken, low) == bisect.bisect_right(taken, high):
+                offsets.append(offset)
+            slot += 1
+        return offsets
 
 
 def plan(conn: sqlite3.Connection, ids: Ids) -> Plan:
@@ -666,7 +682,7 @@ def plan(conn: sqlite3.Connection, ids: Ids) -> Plan:
     row_stride = 10 ** len(str(biggest_row + 1))
     spread = (high - low + 1) if high is not None and low is not None else 1
     snow_stride = 1 << max(22, spread.bit_length())  # a whole number of milliseconds in a snowflake
-    return Plan(tables, row_stride, snow_stride, ids, filters)
+    return Plan(tables, row_stride, snow_stride, ids, filters, low or 0, high or 0)
 
 
 def replicate(
@@ -680,9 +696,9 @@ def replicate(
 ) -> dict[str, float]:
     """A database at ``out`` with ``couples`` copies of the template couple.
 
-    Copy ``k`` gets row ids shifted by ``k * row_stride`` and snowflakes by ``k * snow_stride``;
-    ``targets[k]`` gives the server, channel and partners of copy ``k`` the ids of a world in the
-    emulator instead (the couple a benchmark acts as). ``source`` is a prepared (rebased, trimmed)
+    Copy ``k`` gets row ids shifted by ``k * row_stride`` and snowflakes by whole ``snow_stride``s
+    (:meth:`Plan.snow_offsets`: never onto a target's id); ``targets[k]`` gives the server, channel
+    and partners of copy ``k`` the ids of a world in the emulator instead (the couple a benchmark acts as). ``source`` is a prepared (rebased, trimmed)
     copy of the template database to copy from. ``spread_zones`` moves copy ``k`` to the ``k``-th
     pair of :data:`ZONE_PAIRS` (its schedules then need :func:`rebase_all`).
     """
@@ -708,7 +724,8 @@ def replicate(
         version = src.execute("PRAGMA user_version").fetchone()[0]
         # Not the synced command tree's hash: the bot syncs its commands to each new emulator.
         state = src.execute("SELECT key, value FROM bot_state WHERE key <> 'command_tree_hash'").fetchall()
-    if couples * layout.snow_stride + max(template.ids.guild, template.ids.alice) >= 1 << 63:
+    offsets = layout.snow_offsets(couples, targets)
+    if offsets and offsets[-1] + layout.snow_high >= 1 << 63:
         raise ValueError("too many copies for 64-bit snowflakes")
     conn = sqlite3.connect(out, isolation_level=None)
     rewriter = Rewriter()
@@ -747,7 +764,7 @@ def replicate(
     for k in range(couples):
         target = targets.get(k)
         rewriter.row_offset = k * layout.row_stride
-        rewriter.snow_offset = k * layout.snow_stride
+        rewriter.snow_offset = offsets[k]
         shifted = Ids(*(v + rewriter.snow_offset for v in (base.guild, base.channel, base.alice, base.bob)))
         target = target or shifted
         rewriter.mapping = target.mapping(base)
@@ -785,9 +802,9 @@ def ids_of(template: Template, k: int, targets: dict[int, Ids] | None = None) ->
     if targets and k in targets:
         return targets[k]
     with sqlite3.connect(template.path) as conn:
-        stride = plan(conn, template.ids).snow_stride
+        offset = plan(conn, template.ids).snow_offsets(k + 1, targets or {})[k]
     b = template.ids
-    return Ids(b.guild + k * stride, b.channel + k * stride, b.alice + k * stride, b.bob + k * stride)
+    return Ids(b.guild + offset, b.channel + offset, b.alice + offset, b.bob + offset)
 
 
 # =============================================================================================

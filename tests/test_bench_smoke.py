@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from bench import interactions
-from bench.dataset import Template, build_template, replicate
+from bench.dataset import Ids, Template, build_template, ids_of, replicate
 
 
 async def built(tmp_path: Path) -> Template:
@@ -47,6 +47,21 @@ async def test_the_benchmark_couple_lives_its_days_through_the_bot_and_copies_co
     assert days == 3 * template.counts["question_days"]
     assert orphans == 0
     assert foreign == []
+
+
+async def test_copies_never_take_the_ids_of_the_emulated_couples(tmp_path: Path) -> None:
+    """An emulated couple's server id (made "now") can be exactly where copy ``k``'s shifted
+    server would land; that copy moves a stride further instead of clashing."""
+    template = await built(tmp_path)
+    clash = ids_of(template, 1)
+    targets = {2: Ids(clash.guild, clash.channel + 1, clash.alice + 2, clash.bob + 3)}
+    copies = tmp_path / "copies.sqlite3"
+    replicate(template, copies, 3, targets=targets)  # copy 1 would have had copy 2's server id
+    with sqlite3.connect(copies) as conn:
+        guilds = {row[0] for row in conn.execute("SELECT guild_id FROM couples")}
+    assert guilds == {ids_of(template, k, targets).guild for k in range(3)}
+    assert len(guilds) == 3
+    assert ids_of(template, 1, targets).guild != clash.guild
 
 
 async def test_the_quick_interaction_latency_benchmark_produces_every_figure(tmp_path: Path) -> None:
