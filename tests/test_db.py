@@ -86,3 +86,22 @@ async def test_pairing_is_stored_and_survives_reopening(tmp_path: Path) -> None:
     assert couple.paired
     assert [p.display_name for p in couple.partners] == ["Alex", "Sam"]
     assert couple.zone_of(couple.partners[1], NOW).key == "Europe/Berlin"  # until Sam sets theirs
+
+
+async def test_what_start_up_looks_for_is_found_through_an_index(db: Database) -> None:
+    """Start-up looks for interrupted claims and unposted reveals: rare rows among millions after
+    a few years with thousands of couples, so neither query may read a whole table."""
+    from bot.db.repositories.questions import QuestionRepository
+    from bot.db.repositories.schedules import ScheduleRepository
+
+    await migrate(db)
+    statements: list[str] = []
+    await db.raw.set_trace_callback(statements.append)
+    await ScheduleRepository(db).stale_claims()
+    await QuestionRepository(db).unposted_reveals()
+    await db.raw.set_trace_callback(None)
+    assert len(statements) == 2
+    for sql in statements:
+        plan = [row[3] for row in await db.fetchall(f"EXPLAIN QUERY PLAN {sql}")]
+        # A partial index holds only the rows looked for: walking it is not reading the table.
+        assert not any(step.startswith("SCAN") and "USING" not in step for step in plan), (sql, plan)
