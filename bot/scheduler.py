@@ -50,9 +50,11 @@ NONCE_WINDOW = timedelta(minutes=2)
 CATCH_UP_LIMIT = 1000
 # APScheduler holds jobs only for what fires within this window; a refill job arms the next
 # stretch every REFILL_EVERY. Memory and start-up time then do not grow with the number of
-# couples (the table stays the source of truth).
-ARM_WINDOW = timedelta(hours=2)
-REFILL_EVERY = timedelta(minutes=30)
+# couples (the table stays the source of truth). The window is three refills long, so a refill
+# that runs late still finds everything armed; it is short because start-up arms all of it (at
+# 10,000 couples an evening hour holds thousands of jobs, each costing APScheduler ~30 µs).
+ARM_WINDOW = timedelta(hours=1)
+REFILL_EVERY = timedelta(minutes=20)
 # Scheduled posts are paced below Discord's global limit of 50 requests per second, so a
 # thousand posts due on the same minute flow out steadily instead of meeting 429s in a herd.
 POSTS_PER_SECOND = 48.0

@@ -295,6 +295,9 @@ async def test_only_the_coming_window_is_held_in_memory(couple: People, fake: Fa
     scheduler = closer.bot.scheduler
     assert scheduler.aps.get_job(f"schedule:{schedule.id}") is None
     closer.clock.set(datetime(2026, 11, 27, 11, 30, tzinfo=UTC))
+    await scheduler.refill()  # 90 minutes ahead: not yet
+    assert scheduler.aps.get_job(f"schedule:{schedule.id}") is None
+    closer.clock.set(datetime(2026, 11, 27, 12, 30, tzinfo=UTC))
     await scheduler.refill()
     job = scheduler.aps.get_job(f"schedule:{schedule.id}")
     assert job is not None
