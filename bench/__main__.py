@@ -201,7 +201,6 @@ BENCHES: tuple[Bench, ...] = (
                 "start_to_schedules_loaded_s", "process start → every schedule armed (setup_hook done)", "s"
             ),
             Figure("start_to_connected_s", "process start → READY received", "s"),
-            Figure("start_to_last_guild_s", "process start → the 10,000th server taken in", "s"),
             Figure("start_to_ready_s", "process start → ready", "s", ("<", 5.0)),
             Figure(
                 "start_to_settled_s", "process start → start-up catch-up done (calls, dates planned)", "s"

@@ -168,6 +168,9 @@ class Ids:
             template.bob: self.bob,
         }
 
+    def shifted(self, offset: int) -> Ids:
+        return Ids(self.guild + offset, self.channel + offset, self.alice + offset, self.bob + offset)
+
 
 @dataclass
 class Template:
@@ -697,9 +700,10 @@ def replicate(
     """A database at ``out`` with ``couples`` copies of the template couple.
 
     Copy ``k`` gets row ids shifted by ``k * row_stride`` and snowflakes by whole ``snow_stride``s
-    (:meth:`Plan.snow_offsets`: never onto a target's id); ``targets[k]`` gives the server, channel
-    and partners of copy ``k`` the ids of a world in the emulator instead (the couple a benchmark acts as). ``source`` is a prepared (rebased, trimmed)
-    copy of the template database to copy from. ``spread_zones`` moves copy ``k`` to the ``k``-th
+    (:meth:`Plan.snow_offsets`: never onto a target's id); ``targets[k]`` gives the server,
+    channel and partners of copy ``k`` the ids of a world in the emulator instead (the couple a
+    benchmark acts as). ``source`` is a prepared (rebased, trimmed) copy of the template database
+    to copy from. ``spread_zones`` moves copy ``k`` to the ``k``-th
     pair of :data:`ZONE_PAIRS` (its schedules then need :func:`rebase_all`).
     """
     began = time.perf_counter()
@@ -765,8 +769,7 @@ def replicate(
         target = targets.get(k)
         rewriter.row_offset = k * layout.row_stride
         rewriter.snow_offset = offsets[k]
-        shifted = Ids(*(v + rewriter.snow_offset for v in (base.guild, base.channel, base.alice, base.bob)))
-        target = target or shifted
+        target = target or base.shifted(rewriter.snow_offset)
         rewriter.mapping = target.mapping(base)
         params = {
             "row": rewriter.row_offset,
@@ -803,8 +806,7 @@ def ids_of(template: Template, k: int, targets: dict[int, Ids] | None = None) ->
         return targets[k]
     with sqlite3.connect(template.path) as conn:
         offset = plan(conn, template.ids).snow_offsets(k + 1, targets or {})[k]
-    b = template.ids
-    return Ids(b.guild + offset, b.channel + offset, b.alice + offset, b.bob + offset)
+    return template.ids.shifted(offset)
 
 
 # =============================================================================================

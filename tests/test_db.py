@@ -10,6 +10,8 @@ import pytest
 from bot.db import Database, migrate
 from bot.db.migrate import DatabaseTooNew, load_migrations
 from bot.db.repositories.couples import CoupleRepository
+from bot.db.repositories.questions import QuestionRepository
+from bot.db.repositories.schedules import ScheduleRepository
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -91,9 +93,6 @@ async def test_pairing_is_stored_and_survives_reopening(tmp_path: Path) -> None:
 async def test_what_start_up_looks_for_is_found_through_an_index(db: Database) -> None:
     """Start-up looks for interrupted claims and unposted reveals: rare rows among millions after
     a few years with thousands of couples, so neither query may read a whole table."""
-    from bot.db.repositories.questions import QuestionRepository
-    from bot.db.repositories.schedules import ScheduleRepository
-
     await migrate(db)
     statements: list[str] = []
     await db.raw.set_trace_callback(statements.append)
