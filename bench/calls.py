@@ -19,7 +19,6 @@ import contextlib
 import json
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -92,12 +91,10 @@ async def build_database(path: Path, now: datetime, couples: int = COUPLES) -> N
 
 async def timed_plans(database: Path, now: datetime) -> tuple[float, float, float]:
     """(start to ready, planning every call with all posts missing, planning again), in seconds."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from emulator import Fake
-
     from bot.client import CloserBot
     from bot.clock import FakeClock
     from bot.settings import Settings
+    from emulator import Fake
 
     fake = await Fake.start()
     settings = Settings(_env_file=None, discord_token=fake.token, database_path=database)  # type: ignore[call-arg]
@@ -151,11 +148,9 @@ def clock_shift_ms(now: datetime, samples: int = 300) -> float:
 
 async def command_round_trips(tmp: Path) -> tuple[float, float]:
     """Median latency of /call schedule and /call next through the emulator."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from emulator import Fake
-
     from bot.client import CloserBot
     from bot.settings import Settings
+    from emulator import Fake
 
     fake = await Fake.start()
     alice, bob = fake.create_user("alice"), fake.create_user("bob")

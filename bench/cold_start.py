@@ -46,7 +46,6 @@ from bench.dataset import (
     copy_database,
     database_bytes,
     emulated_couples,
-    emulator_path,
     median,
     quiet_logs,
     rebase_all,
@@ -62,7 +61,6 @@ IDLE_S = 5.0
 
 
 async def run(template: Template | None = None, *, quick: bool = False) -> dict[str, float]:
-    emulator_path()
     from emulator import Fake
 
     quiet_logs()
@@ -155,12 +153,10 @@ def memory_mb(field: str) -> float:
 
 async def child(database: Path, url: str, token: str) -> dict[str, float]:
     """The bot as ``python -m bot`` runs it (system clock, scheduler running), timed."""
-    emulator_path()
-    from emulator.patch import DiscordPatch
-
     from bench.dataset import extensions
     from bot.client import CloserBot
     from bot.settings import Settings
+    from emulator.patch import DiscordPatch
 
     marks: dict[str, float] = {"imported": time.time()}
     quiet_logs()

@@ -99,13 +99,6 @@ def median(values: Iterable[float]) -> float:
     return statistics.median(list(values))
 
 
-def emulator_path() -> None:
-    """Make ``from emulator import Fake`` work (tests/ on sys.path)."""
-    tests = str(ROOT / "tests")
-    if tests not in sys.path:
-        sys.path.insert(0, tests)
-
-
 def template_argument(argv: list[str]) -> Template | None:
     """``--template PATH``: a template kept by ``python -m bench.dataset DAYS PATH``."""
     if "--template" in argv:
@@ -240,12 +233,10 @@ async def build_template(
     path: Path, days: int = DAYS, *, seed: int = 10, end: datetime | None = None
 ) -> Template:
     """Live ``days`` days of one couple through the real bot; the database ends up at ``path``."""
-    emulator_path()
-    from emulator import Fake
-
     from bot.client import CloserBot
     from bot.clock import FakeClock
     from bot.settings import Settings
+    from emulator import Fake
 
     quiet_logs()
     began = time.perf_counter()

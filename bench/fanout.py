@@ -45,7 +45,6 @@ from bench.dataset import (
     build_template,
     copy_database,
     emulated_couples,
-    emulator_path,
     extensions,
     median,
     quiet_logs,
@@ -63,7 +62,6 @@ KIND = "question"
 
 
 async def run(template: Template | None = None, *, quick: bool = False) -> dict[str, float]:
-    emulator_path()
     from emulator import Fake
 
     quiet_logs()

@@ -40,7 +40,6 @@ from bench.dataset import (
     Template,
     Texts,
     build_template,
-    emulator_path,
     extensions,
     median,
     percentile,
@@ -58,7 +57,6 @@ COMMANDS = ("question_answer", "checkin_now", "memory_search", "memory_list", "c
 
 
 async def run(template: Template | None = None, *, quick: bool = False) -> dict[str, float]:
-    emulator_path()
     from emulator import Fake
 
     quiet_logs()

@@ -18,7 +18,6 @@ import gc
 import logging
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date
@@ -102,12 +101,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def one_run(run_index: int) -> dict[str, float]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from emulator import Fake
-
     from bot.client import CloserBot
     from bot.db.repositories.memories import MemoryRepository, NewMemory, search_terms
     from bot.settings import Settings
+    from emulator import Fake
 
     rng = random.Random(SEED + run_index)
     fake = await Fake.start()

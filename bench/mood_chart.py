@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -31,13 +30,11 @@ NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 
 
 async def run() -> dict[str, float]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from emulator import Fake
-
     from bot.client import CloserBot
     from bot.clock import FakeClock
     from bot.mood import checkin_day
     from bot.settings import Settings
+    from emulator import Fake
 
     fake = await Fake.start()
     alice, bob = fake.create_user("alice"), fake.create_user("bob")

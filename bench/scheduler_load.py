@@ -137,12 +137,10 @@ def rss_mb() -> float:
 
 async def measure(database: Path) -> dict[str, float]:
     """Start the bot on ``database`` against the emulator; arm time and idle memory."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from emulator import Fake
-
     from bot.client import CloserBot
     from bot.scheduler import Scheduler
     from bot.settings import Settings
+    from emulator import Fake
 
     timings: dict[str, float] = {}
     original_start = Scheduler.start

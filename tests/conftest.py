@@ -1,113 +1,21 @@
 """Fixtures: the real Closer bot running against the Discord emulator, with a controlled clock.
 
-- ``fake``: the emulator (tests/emulator); ``people``: Alice, Bob (the couple to be) and Carol
-  (a member who is not a partner) in the server "Our place" with #general and #us.
-- ``closer``: the bot, started on a temporary database; ``closer.restart()`` stops it and starts
-  a new process-like instance on the same database. Its scheduler does not run by itself: tests
-  move ``clock`` and call ``await closer.run_due()`` (or ``closer.at(instant)``).
-- ``couple``: Alice (Europe/Berlin) and Bob (America/Los_Angeles) paired through the real flow.
-- Every test that uses the bot ends by asserting the emulator recorded no Discord-rule violation
-  (mark a test ``@pytest.mark.allow_violations("dm.closed", ...)`` to allow specific ones).
+The helpers behind them (``Closer``, ``People``, ``pair``, the zones) live in ``tests/support.py``;
+tests import them from there, never from this file. Every test that uses the bot ends by asserting
+the emulator recorded no Discord-rule violation (mark a test
+``@pytest.mark.allow_violations("dm.closed", ...)`` to allow specific ones).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import importlib.util
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from emulator import Fake
-from emulator.state import Channel, Guild, User
 
-from bot.client import EXTENSIONS, CloserBot
 from bot.clock import FakeClock
-from bot.settings import Settings
-
-# A Tuesday: 13:00 in Berlin, 04:00 in Los Angeles.
-START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-ALICE_ZONE = "Europe/Berlin"
-BOB_ZONE = "America/Los_Angeles"
-
-
-@dataclass
-class People:
-    alice: User
-    bob: User
-    carol: User
-    guild: Guild
-    channel: Channel  # #us, the couple's shared channel
-    general: Channel
-
-
-class Closer:
-    """The bot as it runs in production, against the emulator, restartable on one database."""
-
-    def __init__(self, fake: Fake, clock: FakeClock, database: Path) -> None:
-        self.fake = fake
-        self.clock = clock
-        self.database = database
-        self.bot: CloserBot | None = None
-        self._task: asyncio.Task[None] | None = None
-        self.starts = 0
-
-    def settings(self) -> Settings:
-        return Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            discord_token=self.fake.token,
-            database_path=self.database,
-            dev_guild_id=None,
-            log_level="INFO",
-        )
-
-    async def start(self) -> CloserBot:
-        bot = CloserBot(
-            self.settings(),
-            clock=self.clock,
-            scheduler_autostart=False,
-            guild_ready_timeout=0.05,
-            extensions=available_extensions(),
-        )
-        self._task = asyncio.create_task(bot.start(self.fake.token))
-        await self.fake.wait_for_ready(self._task)
-        await asyncio.wait_for(bot.wait_until_ready(), timeout=5)
-        await asyncio.wait_for(bot.settled(), timeout=10)
-        self.bot = bot
-        self.starts += 1
-        return bot
-
-    async def stop(self) -> None:
-        if self.bot is not None:
-            await self.bot.close()
-        if self._task is not None:
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await self._task
-        self.bot, self._task = None, None
-
-    async def restart(self) -> CloserBot:
-        await self.stop()
-        return await self.start()
-
-    async def run_due(self) -> int:
-        """Handle every scheduled occurrence due at the clock's time."""
-        assert self.bot is not None
-        count = await self.bot.scheduler.run_due()
-        await self.fake.idle()
-        return count
-
-    async def at(self, instant: datetime) -> int:
-        """Move the clock to ``instant`` and handle what is due then."""
-        self.clock.set(instant)
-        return await self.run_due()
-
-
-def available_extensions() -> tuple[str, ...]:
-    """The extensions that can be imported (tests/test_extensions.py checks they all can)."""
-    return tuple(name for name in EXTENSIONS if importlib.util.find_spec(name) is not None)
+from emulator import Fake
+from tests.support import ALICE_ZONE, BOB_ZONE, START, Closer, People, pair
 
 
 @pytest.fixture
@@ -145,17 +53,6 @@ async def closer(
         await running.stop()
     marker = request.node.get_closest_marker("allow_violations")
     fake.assert_no_violations(allow=tuple(marker.args) if marker else ())
-
-
-async def pair(
-    fake: Fake, alice: User, bob: User, channel: Channel, *, alice_zone: str, bob_zone: str | None
-) -> None:
-    """The real pairing flow: setup, Accept, and the partner's zone."""
-    await fake.slash(alice, "couple setup", partner=bob, options={"channel": channel}, timezone=alice_zone)
-    invitation = await fake.wait_for_message(channel, lambda m: "Accept" in m.buttons)
-    await fake.click(invitation, "Accept", bob)
-    if bob_zone:
-        await fake.slash(bob, "couple timezone", timezone=bob_zone)
 
 
 @pytest.fixture

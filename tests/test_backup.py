@@ -13,8 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Closer, People
-from emulator import Fake
 from test_memories import png
 
 from bot.backup import (
@@ -28,6 +26,8 @@ from bot.backup import (
     rotate,
     to_keep,
 )
+from emulator import Fake
+from tests.support import Closer, People
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKUP_TIME = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)

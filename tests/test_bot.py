@@ -9,12 +9,12 @@ from pathlib import Path
 
 import discord
 import pytest
-from conftest import Closer, People
-from emulator import Fake
 
 from bot.__main__ import MISSING_TOKEN, run
 from bot.client import EXTENSIONS
 from bot.settings import Settings
+from emulator import Fake
+from tests.support import Closer, People
 
 ROOT = Path(__file__).resolve().parent.parent
 

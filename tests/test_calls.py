@@ -7,11 +7,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import Closer, People
-from emulator import Fake
-from emulator.results import Msg
 
 from bot.db.models import Couple
+from emulator import Fake
+from emulator.results import Msg
+from tests.support import Closer, People
 
 # Monday 1 March 2027, 12:00 UTC: 13:00 in Berlin, 04:00 in Los Angeles. The US moves its clocks
 # on 14 March 2027, the EU on 28 March 2027.

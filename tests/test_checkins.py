@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import Closer, People
-from emulator import Fake
 
 from bot.content import load
 from bot.db.repositories.checkins import CheckIn, CheckinRepository
 from cogs.checkins import NOTIFY_DELAY
+from emulator import Fake
+from tests.support import Closer, People
 
 # Tuesday 24 Nov 2026. Alice lives in Berlin (UTC+1), Bob in Los Angeles (UTC-8).
 ALICE_8PM = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)  # 20:00 Berlin, 11:00 Los Angeles

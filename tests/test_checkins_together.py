@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import Closer, People
-from emulator import Fake
 
 from bot.db.repositories.checkins import CheckinRepository
+from emulator import Fake
+from tests.support import Closer, People
 
 BOTH_AWAKE = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)  # Tuesday: 19:00 Berlin, 10:00 Los Angeles
 BOB_MORNING = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # 08:00 Los Angeles, when his quiet hours end

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import START, Closer, People
-from emulator import Fake
 
 from bot.db.models import Couple
+from emulator import Fake
+from tests.support import START, Closer, People
 
 
 async def stored_couple(closer: Closer, people: People) -> Couple | None:

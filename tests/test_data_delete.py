@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Closer, People
-from emulator import Fake
 from test_data_export import export_of, fill
 
 from bot.db.repositories.data import DataRepository
+from emulator import Fake
+from tests.support import Closer, People
 
 
 def photo_files(closer: Closer) -> set[Path]:

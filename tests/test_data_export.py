@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Closer, People
-from emulator import Fake
-from emulator.results import Msg
 from test_memories import png
 from test_questions import answer, latest_post, post_now
 
 from bot.db.repositories.checkins import CheckinRepository
 from bot.export import BOOK_NAME, JSON_NAME, PART_NAME, ExportDocument, parse_document
 from bot.mood import Sharing
+from emulator import Fake
+from emulator.results import Msg
+from tests.support import Closer, People
 
 ROOT = Path(__file__).resolve().parent.parent
 

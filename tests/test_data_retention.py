@@ -7,10 +7,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from conftest import START, Closer, People
-from emulator import Fake
 from test_data_delete import photo_files, rows_of
 from test_memories import png
+
+from emulator import Fake
+from tests.support import START, Closer, People
 
 REMOVED_AT = START
 PURGE_HOUR = 4  # UTC

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import Closer, People
+
 from emulator import Fake
 from emulator.results import Msg
+from tests.support import Closer, People
 
 # Monday 1 February 2027, 12:00 UTC: 13:00 in Berlin, 04:00 in Los Angeles (not a leap year).
 FEBRUARY = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)

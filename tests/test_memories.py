@@ -9,9 +9,6 @@ from pathlib import Path
 
 import discord
 import pytest
-from conftest import START, Closer, People
-from emulator import Fake
-from emulator.results import Att, InteractionResult
 
 from bot.db.models import Couple, Partner
 from bot.db.repositories.memories import DESCRIPTION_LIMIT, Memory, MemoryRepository, NewMemory
@@ -27,6 +24,9 @@ from cogs.memories import (
     clean_title,
     memory_embeds,
 )
+from emulator import Fake
+from emulator.results import Att, InteractionResult
+from tests.support import START, Closer, People
 
 
 def png(seed: int = 0) -> bytes:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from conftest import Closer, People
-from emulator import Fake
 from test_memories import png, repo
 
 from bot.db.repositories.memories import NewMemory, PhotoFile
 from bot.db.repositories.rituals import Ritual
+from emulator import Fake
+from tests.support import Closer, People
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Closer, People
-from emulator import Fake
 from test_memories import seed
 
 from bot.db import Database, migrate
@@ -24,6 +22,8 @@ from bot.db.repositories.memories import (
     search_terms,
 )
 from bot.errors import APOLOGY
+from emulator import Fake
+from tests.support import Closer, People
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

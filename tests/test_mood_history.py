@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-from conftest import START, Closer, People
-from emulator import Fake
 from PIL import Image
 
 from bot.db.repositories.checkins import CheckinRepository
+from emulator import Fake
+from tests.support import START, Closer, People
 
 TODAY = date(2026, 11, 24)
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import Closer, People
+
+from bot.questions import bank
 from emulator import Fake
 from emulator.results import InteractionResult, Msg
 from emulator.state import User
-
-from bot.questions import bank
+from tests.support import Closer, People
 
 NEXT_POST = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, Alice's zone
 

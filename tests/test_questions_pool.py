@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import Closer, People
-from emulator import Fake
 from test_questions import NEXT_POST, latest_post, question_of
 
 from bot.questions import bank
+from emulator import Fake
+from tests.support import Closer, People
 
 FUN_LIGHT = {q.text for q in bank() if q.category == "fun" and q.tier == 1}
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from conftest import Closer, People
-from emulator import Fake
 from test_questions import answer, latest_post, post_now, reveal_text
 
 from bot.db.models import Couple
+from emulator import Fake
+from tests.support import Closer, People
 
 SECRET = "pineapple-umbrella-7731"
 

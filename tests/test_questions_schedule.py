@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from conftest import ALICE_ZONE, BOB_ZONE, Closer, People, pair
-from emulator import Fake
 from test_questions import (
     NEXT_POST,
     answer,
@@ -20,6 +18,8 @@ from test_questions import (
 )
 
 from bot.db.models import Couple
+from emulator import Fake
+from tests.support import ALICE_ZONE, BOB_ZONE, Closer, People, pair
 
 
 def cog(closer: Closer) -> Any:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import Closer, People
+
 from emulator import Fake
+from tests.support import Closer, People
 
 # Tuesday 2026-11-24; Alice is in Berlin (UTC+1), Bob in Los Angeles (UTC-8).
 TUESDAY_20_BERLIN = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)

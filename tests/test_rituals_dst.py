@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Closer, People
-from emulator import Fake
 
 from bot.timeutil import WEEKDAY_NAMES, wall_to_utc
+from emulator import Fake
+from tests.support import Closer, People
 
 CASES = [
     # zone, transition day, wall time tested, local time it fires on the transition day

@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import START, Closer, People, available_extensions, pair
-from emulator import Fake
 
 from bot.client import CloserBot
 from bot.clock import FakeClock
 from bot.db.models import Delivery
+from emulator import Fake
+from tests.support import START, Closer, People, available_extensions, pair
 
 T = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)  # 14:00 in Berlin, Alice's zone
 

@@ -8,8 +8,9 @@ import discord
 import pytest
 from discord import app_commands
 
-from .conftest import MiniBot, World, running
-from .fake import Fake
+from emulator.fake import Fake
+
+from .minibot import MiniBot, World, running
 
 
 def _cmd(name: str = "ok", description: str = "fine", **extra: Any) -> dict[str, Any]:

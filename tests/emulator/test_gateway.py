@@ -10,8 +10,9 @@ import aiohttp
 import discord
 import pytest
 
-from .conftest import MiniBot, World, running
-from .fake import Fake
+from emulator.fake import Fake
+
+from .minibot import MiniBot, World, running
 
 
 async def test_ready_guilds_and_channels(fake: Fake, world: World, bot: MiniBot) -> None:

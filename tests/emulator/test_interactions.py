@@ -9,9 +9,10 @@ import discord
 import pytest
 from discord.webhook.async_ import async_context, interaction_response_params
 
-from .conftest import MiniBot, World
-from .errors import FakeUsageError, InteractionFailed
-from .fake import Fake
+from emulator.errors import FakeUsageError, InteractionFailed
+from emulator.fake import Fake
+
+from .minibot import MiniBot, World
 
 
 async def test_slash_command_reply(fake: Fake, world: World, bot: MiniBot) -> None:

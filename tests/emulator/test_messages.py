@@ -9,8 +9,9 @@ import aiohttp
 import discord
 import pytest
 
-from .conftest import MiniBot, World
-from .fake import Fake
+from emulator.fake import Fake
+
+from .minibot import MiniBot, World
 
 
 def _text_channel(bot: MiniBot, channel_id: int) -> discord.TextChannel:

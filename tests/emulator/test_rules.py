@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from . import rules
-from .fake import Fake
-from .patch import patch_discord
-from .snowflake import Snowflakes, snowflake_time
-from .state import now_utc
+from emulator import rules
+from emulator.fake import Fake
+from emulator.patch import patch_discord
+from emulator.snowflake import Snowflakes, snowflake_time
+from emulator.state import now_utc
 
 
 @given(st.text(alphabet=string.ascii_lowercase + string.digits + "-_", min_size=1, max_size=32))

@@ -1,8 +1,7 @@
 """Closer as a process of its own, against an emulator: the crash-safety test's bot.
 
-``python -m reliability.launcher EMULATOR_URL DATABASE`` (with ``tests`` and the repository on
-``PYTHONPATH`` and the token in ``DISCORD_TOKEN``) points discord.py at the emulator the way
-``tests/emulator/patch.py`` does, then runs ``bot.__main__.run`` exactly as ``python -m bot`` does:
+``python -m tests.reliability.launcher EMULATOR_URL DATABASE`` (from the repository root, with the
+token in ``DISCORD_TOKEN``) points discord.py at the emulator the way ``emulator/patch.py`` does, then runs ``bot.__main__.run`` exactly as ``python -m bot`` does:
 real clock, scheduler running, its own event loop. The test kills it with SIGKILL and starts it
 again on the same database.
 """
@@ -14,11 +13,10 @@ import os
 import sys
 from pathlib import Path
 
-from emulator.patch import DiscordPatch
-
 from bot.__main__ import run
 from bot.log import setup_logging
 from bot.settings import Settings
+from emulator.patch import DiscordPatch
 
 
 def main(argv: list[str]) -> int:

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from conftest import Closer, People
 from emulator import Fake, InteractionResult, Msg
 from emulator.state import Channel, Guild, User
+from tests.support import Closer, People
 
 SECRETS = {
     "answer": "SECRET-ANSWER hidden until both answered",

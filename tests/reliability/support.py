@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from emulator import InteractionResult
 from hypothesis import HealthCheck, settings
+
+from emulator import InteractionResult
 
 # CLOSER_LONG=1: the long runs (50+ kills, many more generated inputs).
 LONG = os.environ.get("CLOSER_LONG", "").strip().lower() not in ("", "0", "false", "no")

@@ -21,9 +21,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from conftest import Closer, People
 from emulator import Fake, InteractionResult
 from emulator.state import Channel, User
+from tests.support import Closer, People
 
 from . import scenario as day
 from .support import Change, changes, is_private, reply_text, snapshot

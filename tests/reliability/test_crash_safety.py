@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import pair
+
 from emulator import Fake, InteractionFailed, InteractionResult
 from emulator.state import Channel, Guild, User
+from tests.support import pair
 
 from .support import integrity
 
@@ -71,13 +72,13 @@ class BotProcess:
         log = (self.logs / f"bot-{self.starts:03d}.log").open("wb")
         env = {
             **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "tests")]),
+            "PYTHONPATH": str(REPO),
             "DISCORD_TOKEN": self.fake.token,
         }
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "reliability.launcher",
+            "tests.reliability.launcher",
             self.fake.base_url,
             str(self.database),
             cwd=REPO,

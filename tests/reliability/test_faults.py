@@ -13,11 +13,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import Closer, People
-from emulator import Fake, InteractionFailed, InteractionResult, Msg
-from emulator.state import Channel, User
 
 from bot.client import CloserBot
+from emulator import Fake, InteractionFailed, InteractionResult, Msg
+from emulator.state import Channel, User
+from tests.support import Closer, People
 
 from .scenario import Scenario
 from .support import BotLog

@@ -22,12 +22,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from conftest import Closer, People
-from emulator import Fake, InteractionResult
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import errors
+from emulator import Fake, InteractionResult
+from tests.support import Closer, People
 
 from . import scenario as day
 from .support import (

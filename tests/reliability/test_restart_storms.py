@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from conftest import START, Closer, People
 from emulator import Fake
+from tests.support import START, Closer, People
 
 from .support import LONG
 

@@ -14,8 +14,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import pair
+
 from emulator import Fake
+from tests.support import pair
 
 from .support import integrity
 from .test_crash_safety import BotProcess, setup_couple
