@@ -7,7 +7,6 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
 from typing import Any
 
 import discord
@@ -19,18 +18,15 @@ from bot.clock import Clock, SystemClock
 from bot.db import Database, migrate
 from bot.db.models import Couple
 from bot.db.repositories.couples import CoupleRepository, StateRepository
+from bot.db.repositories.rituals import RitualRepository
 from bot.db.repositories.schedules import ScheduleRepository
+from bot.messenger import DiscordMessenger
+from bot.registry import Contribution, Hook, Registry
 from bot.rituals import RitualService
 from bot.scheduler import Scheduler
 from bot.settings import Settings
-from bot.ui.components import dispatch_modal
-from bot.ui.confirm import ConfirmButton, ConfirmHandler
-from bot.ui.pages import PageButton, PageSource
-
-Hook = Callable[..., Awaitable[None]]
-# A cog's contribution to a shared post: (title, text) pairs. Places: "status" (/couple status),
-# "digest" (the weekly digest), "question_post" (the daily question), "talking_points" (call card).
-Section = Callable[[Couple, datetime], Awaitable[list[tuple[str, str]]]]
+from bot.ui.confirm import ConfirmButton
+from bot.ui.pages import PageButton
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +66,7 @@ class CloserBot(commands.Bot):
     schedules: ScheduleRepository
     scheduler: Scheduler
     rituals: RitualService
+    registry: Registry
 
     def __init__(
         self,
@@ -91,10 +88,6 @@ class CloserBot(commands.Bot):
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.extension_names = tuple(extensions)
-        self.confirmations: dict[str, ConfirmHandler] = {}
-        self.page_sources: dict[str, PageSource] = {}
-        self._hooks: dict[str, list[Hook]] = {}
-        self._sections: dict[str, list[Section]] = {}
         self._db: Database | None = None
         self._scheduler_autostart = scheduler_autostart
         self._background: list[asyncio.Task[None]] = []
@@ -108,11 +101,23 @@ class CloserBot(commands.Bot):
         self.couples = CoupleRepository(self.db)
         self.state = StateRepository(self.db)
         self.schedules = ScheduleRepository(self.db)
-        self.scheduler = Scheduler(self, self.schedules, autostart=self._scheduler_autostart)
-        self.rituals = RitualService(self)
-        self.on_hook("zones_changed", self._refresh_personal_schedules)
-        self.add_dynamic_items(ConfirmButton, PageButton)
-        self.add_listener(dispatch_modal, "on_interaction")
+        self.scheduler = Scheduler(
+            self.schedules,
+            self.couples,
+            self.clock,
+            DiscordMessenger(self),
+            autostart=self._scheduler_autostart,
+        )
+        self.rituals = RitualService(RitualRepository(self.db), self.scheduler, self.clock)
+        self.registry = Registry(self, self.scheduler, self.rituals)
+        self.registry.add(
+            "core",
+            Contribution(
+                items=(ConfirmButton, PageButton),
+                hooks=((Hook.ZONES_CHANGED, self._refresh_personal_schedules),),
+            ),
+        )
+        self.add_listener(self.registry.dispatch_modal, "on_interaction")
         for name in self.extension_names:
             await self.load_extension(name)
         # After the cogs registered their kinds: rebuild the jobs from the table, catch up.
@@ -150,39 +155,6 @@ class CloserBot(commands.Bot):
     async def settled(self) -> None:
         """Wait for the start-up jobs of :meth:`after_ready` (tests and benchmarks use it)."""
         await asyncio.gather(*self._background, return_exceptions=True)
-
-    # -- cross-feature hooks ---------------------------------------------------------------------
-
-    def on_hook(self, event: str, handler: Hook) -> None:
-        """Run ``handler`` when ``event`` is emitted ("couple_paired", "zones_changed", ...)."""
-        self._hooks.setdefault(event, []).append(handler)
-
-    def off_hook(self, event: str, handler: Hook) -> None:
-        if handler in self._hooks.get(event, []):
-            self._hooks[event].remove(handler)
-
-    async def emit(self, event: str, *args: Any) -> None:
-        """Run every handler of ``event`` in order, awaited (unlike ``dispatch``)."""
-        for handler in list(self._hooks.get(event, [])):
-            await handler(*args)
-
-    def add_section(self, place: str, section: Section) -> None:
-        """Let a feature add lines to a shared post (see ``Section``)."""
-        self._sections.setdefault(place, []).append(section)
-
-    def remove_section(self, place: str, section: Section) -> None:
-        if section in self._sections.get(place, []):
-            self._sections[place].remove(section)
-
-    async def sections(self, place: str, couple: Couple, now: datetime) -> list[tuple[str, str]]:
-        """Every feature's lines for ``place``; one failing feature never breaks the post."""
-        lines: list[tuple[str, str]] = []
-        for section in self._sections.get(place, []):
-            try:
-                lines.extend(await section(couple, now))
-            except Exception:
-                log.exception("Section %r of %s failed", place, getattr(section, "__qualname__", section))
-        return lines
 
     # -- commands ------------------------------------------------------------------------------
 

@@ -12,15 +12,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import TYPE_CHECKING
 
+from bot.clock import Clock
 from bot.db.models import Couple, Schedule
 from bot.db.repositories.rituals import Ritual, RitualRepository
-from bot.scheduler import DeliveryFailed, Kind, Occurrence, Sent, default_deadline
+from bot.scheduler import DeliveryFailed, Kind, Occurrence, Scheduler, Sent, default_deadline
 from bot.timeutil import format_clock, format_weekdays
-
-if TYPE_CHECKING:
-    from bot.client import CloserBot
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +41,20 @@ def schedule_key(ritual_id: int, user_id: int | None = None) -> str:
 
 
 class RitualService:
-    def __init__(self, bot: CloserBot) -> None:
-        self.bot = bot
-        self.repo = RitualRepository(bot.db)
+    """Rituals on the scheduler; it takes the ritual repository, the scheduler and a clock."""
+
+    def __init__(self, repo: RitualRepository, scheduler: Scheduler, clock: Clock) -> None:
+        self.repo = repo
+        self.scheduler = scheduler
+        self.clock = clock
         self.templates: dict[str, RitualTemplate] = {}
-        bot.scheduler.register(Kind(KIND, self._deliver, self._deadline))
+        scheduler.register(Kind(KIND, self._deliver, self._deadline))
 
     def register(self, template: RitualTemplate) -> None:
         self.templates[template.name] = template
+
+    def unregister(self, name: str) -> None:
+        self.templates.pop(name, None)
 
     def template(self, name: str) -> RitualTemplate | None:
         return self.templates.get(name)
@@ -89,7 +92,7 @@ class RitualService:
             zone=zone,
             message=message,
             created_by=created_by,
-            now=self.bot.clock.now(),
+            now=self.clock.now(),
         )
         ritual = await self.repo.get(ritual_id)
         assert ritual is not None
@@ -121,7 +124,7 @@ class RitualService:
         if template is not None and template.personal:
             for partner in couple.partners:
                 made.append(
-                    await self.bot.scheduler.recurring(
+                    await self.scheduler.recurring(
                         KIND,
                         guild_id=couple.guild_id,
                         at=ritual.local_time,
@@ -135,7 +138,7 @@ class RitualService:
                 )
         else:
             made.append(
-                await self.bot.scheduler.recurring(
+                await self.scheduler.recurring(
                     KIND,
                     guild_id=couple.guild_id,
                     at=ritual.local_time,
@@ -149,7 +152,7 @@ class RitualService:
             )
         if ritual.paused:
             for schedule in made:
-                await self.bot.scheduler.pause(schedule.id)
+                await self.scheduler.pause(schedule.id)
         return made
 
     async def update(
@@ -165,20 +168,20 @@ class RitualService:
     async def schedules(self, ritual: Ritual) -> list[Schedule]:
         prefix = f"{ritual.id}:"
         return [
-            s for s in await self.bot.schedules.for_guild(ritual.guild_id, KIND) if s.key.startswith(prefix)
+            s for s in await self.scheduler.repo.for_guild(ritual.guild_id, KIND) if s.key.startswith(prefix)
         ]
 
     async def pause(self, ritual: Ritual) -> None:
         await self.repo.set_paused(ritual.id, True)
         for schedule in await self.schedules(ritual):
-            await self.bot.scheduler.pause(schedule.id)
+            await self.scheduler.pause(schedule.id)
 
     async def resume(self, ritual: Ritual) -> list[Schedule]:
         await self.repo.set_paused(ritual.id, False)
-        return [await self.bot.scheduler.resume(s.id) for s in await self.schedules(ritual)]
+        return [await self.scheduler.resume(s.id) for s in await self.schedules(ritual)]
 
     async def remove(self, ritual: Ritual) -> None:
-        await self.bot.scheduler.cancel_where(ritual.guild_id, KIND, f"{ritual.id}:")
+        await self.scheduler.cancel_where(ritual.guild_id, KIND, f"{ritual.id}:")
         await self.repo.delete(ritual.id)
 
     async def next_time(self, ritual: Ritual) -> datetime | None:

@@ -53,10 +53,12 @@ from bot.content import load
 from bot.db.models import Couple, Partner, Schedule
 from bot.db.repositories.calls import Call, CallChange, CallRepository
 from bot.errors import UserError
+from bot.feature import Feature
+from bot.registry import Contribution, Hook, Place
 from bot.scheduler import Kind, Occurrence, Sent, default_deadline
 from bot.timeutil import WEEKDAY_NAMES, format_clock, from_unix, to_unix
 from bot.transformers import Clock
-from bot.ui.components import PersistentModal, SafeCallback
+from bot.ui.components import CustomId, PersistentModal, SafeCallback
 from bot.ui.confirm import confirm_view
 from bot.ui.embeds import FIELD_VALUE_LIMIT, chunks, clip, embed
 from bot.ui.pages import Page, clamp_page, send_pages
@@ -235,7 +237,7 @@ class RsvpButton(
 class MoveModal(
     PersistentModal,
     title="Move this call",
-    template=r"closer:modal:callmove:(?P<call>\d+):(?P<occ>\d+)",
+    custom_id=CustomId("closer:modal:callmove:{call:int}:{occ:int}"),
 ):
     when = discord.ui.TextInput(
         label="New time (your time zone)",
@@ -252,19 +254,19 @@ class MoveModal(
     )
 
     def __init__(self, call_id: int, occurrence: int) -> None:
-        super().__init__(custom_id=f"closer:modal:callmove:{call_id}:{occurrence}")
+        super().__init__(custom_id=self.spec.build(call=call_id, occ=occurrence))
 
     @classmethod
     async def submitted(
-        cls, interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
         couple = await couple_for(interaction)
         cog = calls_cog(interaction)
         await cog.propose_move(
             interaction,
             couple,
-            int(match["call"]),
-            from_unix(int(match["occ"])),
+            int(key["call"]),
+            from_unix(int(key["occ"])),
             values.get("when", ""),
             values.get("note", "").strip()[:NOTE_LIMIT] or None,
         )
@@ -336,34 +338,31 @@ def calls_cog(interaction: discord.Interaction) -> CallCog:
 
 
 class CallCog(
-    commands.GroupCog, group_name="call", group_description="Video-call nights, in both your times"
+    Feature, commands.GroupCog, group_name="call", group_description="Video-call nights, in both your times"
 ):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
         self.repo = CallRepository(bot.db)
         self._locks: dict[int, asyncio.Lock] = {}
 
-    async def cog_load(self) -> None:
-        scheduler = self.bot.scheduler
-        scheduler.register(Kind(KIND_CALL, self.deliver_call, self.card_deadline))
-        scheduler.register(Kind(KIND_REMINDER, self.deliver_reminder, self.reminder_deadline))
-        scheduler.register(Kind(KIND_AFTER, self.deliver_after))
-        scheduler.register(Kind(KIND_NOTICE, self.deliver_notice, self.notice_deadline))
-        self.bot.add_dynamic_items(RsvpButton, ProposalButton)
-        self.bot.confirmations["call_cancel"] = self.confirm_cancel
-        self.bot.page_sources["calls"] = self.list_page
-        self.bot.on_hook("zones_changed", self.zones_changed)
-        self.bot.add_section("status", self.status_section)
-        self.bot.add_section("digest", self.digest_section)
-        self.bot.after_ready("plan-calls", self.plan_everything)
+    def contribution(self) -> Contribution:
+        return Contribution(
+            kinds=(
+                Kind(KIND_CALL, self.deliver_call, self.card_deadline),
+                Kind(KIND_REMINDER, self.deliver_reminder, self.reminder_deadline),
+                Kind(KIND_AFTER, self.deliver_after),
+                Kind(KIND_NOTICE, self.deliver_notice, self.notice_deadline),
+            ),
+            items=(RsvpButton, ProposalButton),
+            modals=(MoveModal,),
+            confirmations={"call_cancel": self.confirm_cancel},
+            pages={"calls": self.list_page},
+            hooks=((Hook.ZONES_CHANGED, self.zones_changed),),
+            sections=((Place.STATUS, self.status_section), (Place.DIGEST, self.digest_section)),
+        )
 
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(RsvpButton, ProposalButton)
-        self.bot.off_hook("zones_changed", self.zones_changed)
-        self.bot.remove_section("status", self.status_section)
-        self.bot.remove_section("digest", self.digest_section)
-        self.bot.confirmations.pop("call_cancel", None)
-        self.bot.page_sources.pop("calls", None)
+    async def loaded(self) -> None:
+        self.bot.after_ready("plan-calls", self.plan_everything)
 
     def lock(self, guild_id: int) -> asyncio.Lock:
         return self._locks.setdefault(guild_id, asyncio.Lock())
@@ -649,7 +648,7 @@ class CallCog(
         rsvps = await self.repo.rsvps(call.id, original)
         if rsvps:
             card.set_footer(text=rsvp_line(couple, rsvps))
-        sections = await self.bot.sections("talking_points", couple, now)
+        sections = await self.bot.registry.sections(Place.TALKING_POINTS, couple, now)
         cards = [card, *section_embeds(sections)]
         groups: list[list[discord.Embed]] = []
         for item in cards:

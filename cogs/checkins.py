@@ -16,6 +16,7 @@ import asyncio
 import io
 import logging
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -31,11 +32,13 @@ from bot.db.models import Couple, Partner, Schedule
 from bot.db.repositories.checkins import KEEP, CheckIn, CheckinRepository, Win
 from bot.db.repositories.rituals import Ritual
 from bot.errors import UserError
+from bot.feature import Feature
 from bot.mood import LOVE_LANGUAGES, NOTE_LIMIT, Series, Sharing
+from bot.registry import Contribution, Hook, Place
 from bot.rituals import RitualTemplate
 from bot.scheduler import DeliveryFailed, Kind, Occurrence, Sent, default_deadline, describe
 from bot.timeutil import discord_timestamp, format_clock, parse_clock
-from bot.ui.components import PersistentModal, SafeCallback
+from bot.ui.components import CustomId, PersistentModal, SafeCallback
 from bot.ui.embeds import FIELDS_LIMIT, add_long_field, clip, embed, embed_size, pack
 
 log = logging.getLogger(__name__)
@@ -214,12 +217,14 @@ class CheckinButton(
 
 
 class NoteModal(
-    PersistentModal, title="How are you doing?", template=r"closer:modal:checkin:(?P<guild>\d+):(?P<user>\d+)"
+    PersistentModal,
+    title="How are you doing?",
+    custom_id=CustomId("closer:modal:checkin:{guild:int}:{user:int}"),
 ):
     """Mood (kept from today's check-in when there is one) and a note of up to 1,000 characters."""
 
     def __init__(self, guild_id: int, user_id: int, today: CheckIn | None) -> None:
-        super().__init__(custom_id=f"closer:modal:checkin:{guild_id}:{user_id}")
+        super().__init__(custom_id=self.spec.build(guild=guild_id, user=user_id))
         self.add_item(
             discord.ui.TextInput(
                 label="Mood, 1 (rough) to 5 (great)",
@@ -244,10 +249,10 @@ class NoteModal(
 
     @classmethod
     async def submitted(
-        cls, interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
-        couple = await couple_for(interaction, guild_id=int(match["guild"]))
-        if interaction.user.id != int(match["user"]):
+        couple = await couple_for(interaction, guild_id=int(key["guild"]))
+        if interaction.user.id != int(key["user"]):
             raise UserError("This form belongs to your partner's check-in. `/checkin now` opens your own.")
         partner = couple.partner(interaction.user.id)
         assert partner is not None
@@ -749,7 +754,7 @@ class Checkins:
         first_day = (end - timedelta(days=6)).astimezone(zone)
         last_day = end.astimezone(zone)
         lines = await self.digest_lines(couple, end)
-        lines += await self.bot.sections("digest", couple, end)
+        lines += await self.bot.registry.sections(Place.DIGEST, couple, end)
         cards = digest_embeds(
             "Your week together 💞",
             f"{first_day:%a %d %b} to {last_day:%a %d %b}: a look back, and what's coming.",
@@ -803,8 +808,7 @@ def digest_embeds(title: str, description: str, lines: list[tuple[str, str]]) ->
 async def dm_only(occurrence: Occurrence, user_id: int, **kwargs: Any) -> Sent | None:
     """A private DM, or None when the partner's DMs are closed (no fallback to the shared channel)."""
     try:
-        dm = await occurrence.bot.create_dm(discord.Object(user_id))
-        message = await dm.send(nonce=occurrence.nonce("p"), **kwargs)
+        message = await occurrence.messenger.to_user(user_id, nonce=occurrence.nonce("p"), **kwargs)
     except (discord.Forbidden, discord.NotFound) as error:
         occurrence.notes.append(f"private part skipped ({describe(error)})")
         return None
@@ -817,28 +821,24 @@ async def dm_only(occurrence: Occurrence, user_id: int, **kwargs: Any) -> Sent |
 
 
 class CheckinCog(
-    commands.GroupCog, group_name="checkin", group_description="How are you doing? A daily check-in"
+    Feature, commands.GroupCog, group_name="checkin", group_description="How are you doing? A daily check-in"
 ):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
         self.service = Checkins(bot)
 
-    async def cog_load(self) -> None:
-        for kind in self.service.kinds():
-            self.bot.scheduler.register(kind)
-        self.bot.rituals.register(
-            RitualTemplate(DIGEST, "Weekly digest", self.service.deliver_digest, addable=False)
+    def contribution(self) -> Contribution:
+        return Contribution(
+            kinds=self.service.kinds(),
+            rituals=(RitualTemplate(DIGEST, "Weekly digest", self.service.deliver_digest, addable=False),),
+            items=(CheckinButton, CelebrateButton),
+            modals=(NoteModal,),
+            hooks=(
+                (Hook.COUPLE_PAIRED, self.service.ensure),
+                (Hook.ZONES_CHANGED, self.service.follow_first_partner),
+            ),
+            sections=((Place.STATUS, self.service.status_section),),
         )
-        self.bot.add_dynamic_items(CheckinButton, CelebrateButton)
-        self.bot.on_hook("couple_paired", self.service.ensure)
-        self.bot.on_hook("zones_changed", self.service.follow_first_partner)
-        self.bot.add_section("status", self.service.status_section)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(CheckinButton, CelebrateButton)
-        self.bot.off_hook("couple_paired", self.service.ensure)
-        self.bot.off_hook("zones_changed", self.service.follow_first_partner)
-        self.bot.remove_section("status", self.service.status_section)
 
     @app_commands.command(name="now")
     @partner_only()

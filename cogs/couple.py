@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -15,6 +17,8 @@ from bot.checks import bot_of, couple_for, current, in_server, partner_only
 from bot.client import CloserBot
 from bot.db.models import Couple, Delivery, Partner
 from bot.errors import UserError
+from bot.feature import Feature
+from bot.registry import Contribution, Hook, Place
 from bot.timeutil import (
     QuietHours,
     discord_timestamp,
@@ -27,7 +31,7 @@ from bot.timeutil import (
     wall_to_utc,
 )
 from bot.transformers import Zone
-from bot.ui.components import PersistentModal, SafeCallback
+from bot.ui.components import CustomId, PersistentModal, SafeCallback
 from bot.ui.embeds import clip, embed
 
 log = logging.getLogger(__name__)
@@ -145,7 +149,7 @@ class InviteButton(
             raise UserError("This invitation is no longer open.")
         paired = await bot.couples.get(couple.guild_id)
         assert paired is not None
-        await bot.emit("couple_paired", paired)
+        await bot.registry.emit(Hook.COUPLE_PAIRED, paired)
         first = paired.first
         await interaction.response.edit_message(
             content=f"{first.mention} {interaction.user.mention}",
@@ -188,7 +192,7 @@ class SetZoneButton(SafeCallback, discord.ui.DynamicItem[discord.ui.Button], tem
         await ZoneModal().open(interaction)
 
 
-class ZoneModal(PersistentModal, title="Your time zone", template=r"closer:modal:zone"):
+class ZoneModal(PersistentModal, title="Your time zone", custom_id=CustomId("closer:modal:zone")):
     zone = discord.ui.TextInput(
         label="City or time zone",
         placeholder="Berlin, New York, Asia/Kolkata ...",
@@ -197,11 +201,11 @@ class ZoneModal(PersistentModal, title="Your time zone", template=r"closer:modal
     )
 
     def __init__(self) -> None:
-        super().__init__(custom_id="closer:modal:zone")
+        super().__init__(custom_id=self.spec.build())
 
     @classmethod
     async def submitted(
-        cls, interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
         couple = await couple_for(interaction)
         zone = resolve_zone(values.get("zone", ""))
@@ -214,7 +218,7 @@ async def set_zone(bot: CloserBot, couple: Couple, user_id: int, zone: ZoneInfo)
     await bot.couples.set_zone(couple.guild_id, user_id, zone.key)
     updated = await bot.couples.get(couple.guild_id)
     assert updated is not None
-    await bot.emit("zones_changed", updated)
+    await bot.registry.emit(Hook.ZONES_CHANGED, updated)
     now = bot.clock.now()
     partner = updated.partner(user_id)
     assert partner is not None
@@ -225,16 +229,16 @@ async def set_zone(bot: CloserBot, couple: Couple, user_id: int, zone: ZoneInfo)
 
 
 class CoupleCog(
-    commands.GroupCog, group_name="couple", group_description="Pair with your partner and set your times"
+    Feature,
+    commands.GroupCog,
+    group_name="couple",
+    group_description="Pair with your partner and set your times",
 ):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
 
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(InviteButton, SetZoneButton)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(InviteButton, SetZoneButton)
+    def contribution(self) -> Contribution:
+        return Contribution(items=(InviteButton, SetZoneButton), modals=(ZoneModal,))
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -373,7 +377,7 @@ class CoupleCog(
         await self.bot.couples.set_quiet(couple.guild_id, partner.user_id, hours)
         updated = await self.bot.couples.get(couple.guild_id)
         assert updated is not None
-        await self.bot.emit("zones_changed", updated)
+        await self.bot.registry.emit(Hook.ZONES_CHANGED, updated)
         if hours.start == hours.end:
             text = "Quiet hours are off: personal pings can reach you at any time."
         else:
@@ -402,7 +406,7 @@ class CoupleCog(
             await self.bot.couples.set_travel(couple.guild_id, partner.user_id, None, None)
             updated = await self.bot.couples.get(couple.guild_id)
             assert updated is not None
-            await self.bot.emit("zones_changed", updated)
+            await self.bot.registry.emit(Hook.ZONES_CHANGED, updated)
             home = partner.home_zone or couple.first.home_zone
             await interaction.response.send_message(
                 f"Welcome home! Closer uses your home zone `{home}` again.", ephemeral=True
@@ -424,7 +428,7 @@ class CoupleCog(
         await self.bot.couples.set_travel(couple.guild_id, partner.user_id, zone.key, ends)
         updated = await self.bot.couples.get(couple.guild_id)
         assert updated is not None
-        await self.bot.emit("zones_changed", updated)
+        await self.bot.registry.emit(Hook.ZONES_CHANGED, updated)
         await interaction.response.send_message(
             f"Safe travels ✈️ Until {discord_timestamp(ends, 'D')} Closer uses `{zone.key}` for you "
             f"(it's {now.astimezone(zone):%H:%M} there); then `{couple.zone_of(partner, ends).key}` again. "
@@ -467,7 +471,7 @@ class CoupleCog(
                 ),
                 inline=False,
             )
-        for section in await self.bot.sections("status", couple, now):
+        for section in await self.bot.registry.sections(Place.STATUS, couple, now):
             card.add_field(name=section[0], value=section[1], inline=False)
         recent = await self.bot.schedules.recent(couple.guild_id, limit=6)
         if recent:

@@ -49,8 +49,10 @@ from bot.db.repositories.data import (
     Tally,
 )
 from bot.errors import NotAllowed, UserError
+from bot.feature import Feature
 from bot.photos import EXTENSIONS as PHOTO_EXTENSIONS
 from bot.photos import PhotoRefused, PhotoStore, format_size, safe_filename
+from bot.registry import Contribution, Hook
 from bot.scheduler import DeliveryFailed, Kind, Occurrence, Sent
 from bot.timeutil import discord_timestamp
 from bot.ui.confirm import confirm_view
@@ -153,7 +155,7 @@ def _sweep(folder: Path, keep: set[str], root: Path) -> int:
 
 
 class DataCog(
-    commands.GroupCog, group_name="data", group_description="Your data: export, import or delete it"
+    Feature, commands.GroupCog, group_name="data", group_description="Your data: export, import or delete it"
 ):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
@@ -162,10 +164,13 @@ class DataCog(
         self._exporting: set[int] = set()
         self._importing: set[int] = set()
 
-    async def cog_load(self) -> None:
-        self.bot.scheduler.register(Kind(KIND_PURGE, self.deliver_purge))
-        self.bot.scheduler.register(Kind(KIND_BACKUP, self.deliver_backup))
-        self.bot.confirmations["data_delete"] = self.confirm_delete
+    def contribution(self) -> Contribution:
+        return Contribution(
+            kinds=(Kind(KIND_PURGE, self.deliver_purge), Kind(KIND_BACKUP, self.deliver_backup)),
+            confirmations={"data_delete": self.confirm_delete},
+        )
+
+    async def loaded(self) -> None:
         # Host-wide daily jobs, created once (one lookup each at start).
         for kind, at, label in (
             (KIND_BACKUP, BACKUP_AT, "Daily backup"),
@@ -173,9 +178,6 @@ class DataCog(
         ):
             if await self.bot.schedules.find(kind, None) is None:
                 await self.bot.scheduler.recurring(kind, guild_id=None, at=at, zone="UTC", label=label)
-
-    async def cog_unload(self) -> None:
-        self.bot.confirmations.pop("data_delete", None)
 
     # =========================================================================================
     # /data export
@@ -595,7 +597,7 @@ class DataCog(
                     )
                 await calls_cog.plan(call, couple)  # type: ignore[attr-defined]
         # Every feature re-plans its posts for the couple's zones (visits, dates, nudges, ...).
-        await self.bot.emit("zones_changed", couple)
+        await self.bot.registry.emit(Hook.ZONES_CHANGED, couple)
 
     # =========================================================================================
     # /data delete
@@ -785,7 +787,7 @@ class DataCog(
         log.info("Closer is back in %s; its space is restored", guild_id)
         await self.bot.scheduler.refresh_guild(guild_id, personal_only=False)
         if couple.paired:
-            await self.bot.emit("zones_changed", couple)
+            await self.bot.registry.emit(Hook.ZONES_CHANGED, couple)
             with contextlib.suppress(discord.HTTPException):
                 channel = self.bot.get_partial_messageable(couple.channel_id, guild_id=guild_id)
                 await channel.send(

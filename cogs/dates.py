@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.calls import (
     countdown_phrase,
@@ -31,6 +30,8 @@ from bot.client import CloserBot
 from bot.db.models import Couple, Schedule
 from bot.db.repositories.calls import DateRepository, SpecialDate, Visit, VisitRepository
 from bot.errors import UserError
+from bot.feature import Feature
+from bot.registry import Contribution, Hook, Place
 from bot.scheduler import Kind as ScheduleKind
 from bot.scheduler import Occurrence, Sent
 from bot.timeutil import format_clock, parse_date, wall_to_utc
@@ -115,7 +116,7 @@ def first_written(special: SpecialDate) -> str:
     return f"{written} {special.year}" if special.year else written
 
 
-class DateCog(commands.Cog):
+class DateCog(Feature):
     """/visit and /date (two groups, one cog: they share the planning of posts)."""
 
     visit_group = app_commands.Group(name="visit", description="The countdown to being together")
@@ -128,15 +129,20 @@ class DateCog(commands.Cog):
         self.visits = VisitRepository(bot.db)
         self.dates = DateRepository(bot.db)
 
-    async def cog_load(self) -> None:
-        self.bot.scheduler.register(ScheduleKind(KIND_VISIT, self.deliver_visit))
-        self.bot.scheduler.register(ScheduleKind(KIND_DATE, self.deliver_date))
-        self.bot.confirmations["date_remove"] = self.confirm_remove
-        self.bot.page_sources["dates"] = self.list_page
-        self.bot.on_hook("zones_changed", self.zones_changed)
-        self.bot.add_section("status", self.status_section)
-        self.bot.add_section("digest", self.digest_section)
-        self.bot.add_section("question_post", self.question_section)
+    def contribution(self) -> Contribution:
+        return Contribution(
+            kinds=(ScheduleKind(KIND_VISIT, self.deliver_visit), ScheduleKind(KIND_DATE, self.deliver_date)),
+            confirmations={"date_remove": self.confirm_remove},
+            pages={"dates": self.list_page},
+            hooks=((Hook.ZONES_CHANGED, self.zones_changed),),
+            sections=(
+                (Place.STATUS, self.status_section),
+                (Place.DIGEST, self.digest_section),
+                (Place.QUESTION_POST, self.question_section),
+            ),
+        )
+
+    async def loaded(self) -> None:
         self.bot.after_ready("plan-dates", self.plan_everything)
 
     async def plan_everything(self) -> None:
@@ -159,17 +165,6 @@ class DateCog(commands.Cog):
                     await self.plan_date(couple, special, schedules)
             except Exception:
                 log.exception("Could not plan the dates of server %s", guild_id)
-
-    async def cog_unload(self) -> None:
-        self.bot.off_hook("zones_changed", self.zones_changed)
-        for place, section in (
-            ("status", self.status_section),
-            ("digest", self.digest_section),
-            ("question_post", self.question_section),
-        ):
-            self.bot.remove_section(place, section)
-        self.bot.confirmations.pop("date_remove", None)
-        self.bot.page_sources.pop("dates", None)
 
     async def zones_changed(self, couple: Couple) -> None:
         """Quiet hours or zones changed: posts move to a moment both are awake (handled ones stay)."""

@@ -16,9 +16,10 @@ import hashlib
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -43,11 +44,13 @@ from bot.db.repositories.memories import (
 )
 from bot.db.repositories.rituals import Ritual
 from bot.errors import UserError
+from bot.feature import Feature
 from bot.photos import Incoming, PhotoRefused, PhotoStore, format_size, safe_filename
+from bot.registry import Contribution, Hook
 from bot.rituals import RitualTemplate
 from bot.scheduler import Occurrence, Sent
 from bot.timeutil import ALL_DAYS, local_date, parse_date
-from bot.ui.components import PersistentModal, SafeCallback
+from bot.ui.components import CustomId, PersistentModal, SafeCallback
 from bot.ui.confirm import confirm_view
 from bot.ui.embeds import (
     DESCRIPTION_LIMIT as EMBED_DESCRIPTION_LIMIT,
@@ -401,10 +404,10 @@ class NewMemoryButton(SafeCallback, discord.ui.DynamicItem[discord.ui.Button], t
 
 
 class NewMemoryModal(
-    PersistentModal, title="Add a memory", template=r"closer:modal:memory:new:(?P<guild>\d+)"
+    PersistentModal, title="Add a memory", custom_id=CustomId("closer:modal:memory:new:{guild:int}")
 ):
     def __init__(self, guild_id: int, today: date) -> None:
-        super().__init__(custom_id=f"closer:modal:memory:new:{guild_id}")
+        super().__init__(custom_id=self.spec.build(guild=guild_id))
         self.add_item(_title_input())
         self.add_item(_date_input(f"{today:%Y-%m-%d}"))
         self.add_item(_description_input("What happened (optional)"))
@@ -412,17 +415,17 @@ class NewMemoryModal(
 
     @classmethod
     async def submitted(
-        cls, interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
-        couple = await couple_for(interaction, guild_id=int(match["guild"]))
+        couple = await couple_for(interaction, guild_id=int(key["guild"]))
         await book(interaction).add_from_form(interaction, couple, values)
 
 
 class EditMemoryModal(
-    PersistentModal, title="Edit a memory", template=r"closer:modal:memory:edit:(?P<memory>\d+)"
+    PersistentModal, title="Edit a memory", custom_id=CustomId("closer:modal:memory:edit:{memory:int}")
 ):
     def __init__(self, memory: Memory) -> None:
-        super().__init__(custom_id=f"closer:modal:memory:edit:{memory.id}", title=f"Edit memory #{memory.id}")
+        super().__init__(custom_id=self.spec.build(memory=memory.id), title=f"Edit memory #{memory.id}")
         self.add_item(_title_input(memory.title))
         self.add_item(_date_input(f"{memory.happened_on:%Y-%m-%d}"))
         self.add_item(_description_input("Description", memory.description))
@@ -430,17 +433,17 @@ class EditMemoryModal(
 
     @classmethod
     async def submitted(
-        cls, interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
         couple = await couple_for(interaction)
-        await book(interaction).edit_from_form(interaction, couple, int(match["memory"]), values)
+        await book(interaction).edit_from_form(interaction, couple, int(key["memory"]), values)
 
 
 class SaveMemoryModal(
-    PersistentModal, title="Save as memory", template=r"closer:modal:memory:save:(?P<draft>\d+)"
+    PersistentModal, title="Save as memory", custom_id=CustomId("closer:modal:memory:save:{draft:int}")
 ):
     def __init__(self, draft_id: int, title: str, day: date) -> None:
-        super().__init__(custom_id=f"closer:modal:memory:save:{draft_id}")
+        super().__init__(custom_id=self.spec.build(draft=draft_id))
         self.add_item(_title_input(title))
         self.add_item(_date_input(f"{day:%Y-%m-%d}"))
         self.add_item(_description_input("Your note (optional)"))
@@ -448,10 +451,10 @@ class SaveMemoryModal(
 
     @classmethod
     async def submitted(
-        cls, interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
         couple = await couple_for(interaction)
-        await book(interaction).save_draft(interaction, couple, int(match["draft"]), values)
+        await book(interaction).save_draft(interaction, couple, int(key["draft"]), values)
 
 
 # =============================================================================================
@@ -459,7 +462,7 @@ class SaveMemoryModal(
 # =============================================================================================
 
 
-class MemoryCog(commands.GroupCog, group_name="memory", group_description="Your shared memory book"):
+class MemoryCog(Feature, commands.GroupCog, group_name="memory", group_description="Your shared memory book"):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
         self.repo = MemoryRepository(bot.db)
@@ -467,23 +470,19 @@ class MemoryCog(commands.GroupCog, group_name="memory", group_description="Your 
         self.searches: OrderedDict[str, tuple[str, ...]] = OrderedDict()
         self.save_menu = app_commands.ContextMenu(name="Save as memory", callback=self.save_as_memory)
 
-    async def cog_load(self) -> None:
-        self.bot.rituals.register(
-            RitualTemplate(ON_THIS_DAY, "On this day", self.deliver_on_this_day, addable=False)
+    def contribution(self) -> Contribution:
+        return Contribution(
+            rituals=(RitualTemplate(ON_THIS_DAY, "On this day", self.deliver_on_this_day, addable=False),),
+            hooks=(
+                (Hook.COUPLE_PAIRED, self.on_paired),
+                (Hook.QUESTION_TIME_CHANGED, self.on_question_time),
+            ),
+            items=(NewMemoryButton,),
+            modals=(NewMemoryModal, EditMemoryModal, SaveMemoryModal),
+            confirmations={"memory_delete": self.confirm_delete},
+            pages={"memories": self.list_page, "memory_search": self.search_page},
+            menus=(self.save_menu,),
         )
-        self.bot.on_hook("couple_paired", self.on_paired)
-        self.bot.on_hook("question_time_changed", self.on_question_time)
-        self.bot.add_dynamic_items(NewMemoryButton)
-        self.bot.confirmations["memory_delete"] = self.confirm_delete
-        self.bot.page_sources["memories"] = self.list_page
-        self.bot.page_sources["memory_search"] = self.search_page
-        self.bot.tree.add_command(self.save_menu)
-
-    async def cog_unload(self) -> None:
-        self.bot.off_hook("couple_paired", self.on_paired)
-        self.bot.off_hook("question_time_changed", self.on_question_time)
-        self.bot.remove_dynamic_items(NewMemoryButton)
-        self.bot.tree.remove_command(self.save_menu.name, type=self.save_menu.type)
 
     # -- on this day -----------------------------------------------------------------------------
 

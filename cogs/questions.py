@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +29,7 @@ from bot.client import CloserBot
 from bot.db.models import Couple, Partner
 from bot.db.repositories.questions import Answer, QuestionDay, QuestionRepository, StreakDay
 from bot.errors import UserError
+from bot.feature import Feature
 from bot.questions import (
     ANSWER_LIMIT,
     CATEGORIES,
@@ -53,10 +54,11 @@ from bot.questions import (
     seed_for,
     streak,
 )
+from bot.registry import Contribution, Hook, Place
 from bot.scheduler import Kind, Occurrence, Sent, describe
 from bot.timeutil import discord_timestamp, format_clock, parse_clock, wall_to_utc
 from bot.transformers import Clock
-from bot.ui.components import PersistentModal, SafeCallback
+from bot.ui.components import CustomId, PersistentModal, SafeCallback
 from bot.ui.confirm import confirm_view
 from bot.ui.embeds import COLOUR, DESCRIPTION_LIMIT, MUTED, add_long_field, chunks, clip, embed, pack
 from bot.ui.pages import Page, clamp_page, send_pages
@@ -303,11 +305,11 @@ def dm_view(day: QuestionDay) -> discord.ui.View:
     return view
 
 
-class AnswerModal(PersistentModal, template=r"closer:modal:question:(?P<day>\d+)"):
+class AnswerModal(PersistentModal, custom_id=CustomId("closer:modal:question:{day:int}")):
     def __init__(self, day: QuestionDay, previous: str | None) -> None:
         super().__init__(
             title=clip(f"Day {day.day_number} · your answer", 45),
-            custom_id=f"closer:modal:question:{day.id}",
+            custom_id=self.spec.build(day=day.id),
         )
         self.add_item(discord.ui.TextDisplay(clip(f"**{day.question}**", 4000)))
         self.add_item(
@@ -325,9 +327,9 @@ class AnswerModal(PersistentModal, template=r"closer:modal:question:(?P<day>\d+)
 
     @classmethod
     async def submitted(
-        cls, interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
-        await cog_of(interaction).receive_answer(interaction, int(match["day"]), values.get("answer", ""))
+        await cog_of(interaction).receive_answer(interaction, int(key["day"]), values.get("answer", ""))
 
 
 class CategorySelect(
@@ -406,7 +408,7 @@ CATEGORY_CHOICES = [app_commands.Choice(name=category_name(key), value=key) for 
 
 
 class QuestionCog(
-    commands.GroupCog, group_name="question", group_description="The daily question you both answer"
+    Feature, commands.GroupCog, group_name="question", group_description="The daily question you both answer"
 ):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
@@ -416,20 +418,27 @@ class QuestionCog(
             int, tuple[tuple[tuple[int, ...], date], tuple[int, ...], StreakState]
         ] = {}
 
-    async def cog_load(self) -> None:
-        scheduler = self.bot.scheduler
-        scheduler.register(Kind(KIND_POST, self.deliver_post))
-        scheduler.register(Kind(KIND_DM, self.deliver_dm))
-        scheduler.register(Kind(KIND_NUDGE, self.deliver_nudge, lambda o: o.scheduled_at + NUDGE_DEADLINE))
-        scheduler.register(Kind(KIND_REVEAL, self.deliver_reveal, lambda o: o.scheduled_at + REVEAL_DEADLINE))
-        self.bot.add_dynamic_items(AnswerButton, SkipButton, CategorySelect, TierSelect)
-        self.bot.confirmations["question_skip"] = self.confirm_skip
-        self.bot.page_sources["questions"] = self.history_page
-        self.bot.on_hook("couple_paired", self.on_paired)
-        self.bot.on_hook("zones_changed", self.on_zones_changed)
-        self.bot.add_section("status", self.status_section)
-        self.bot.add_section("digest", self.digest_section)
-        self.bot.add_section("talking_points", self.talking_points_section)
+    def contribution(self) -> Contribution:
+        return Contribution(
+            kinds=(
+                Kind(KIND_POST, self.deliver_post),
+                Kind(KIND_DM, self.deliver_dm),
+                Kind(KIND_NUDGE, self.deliver_nudge, lambda o: o.scheduled_at + NUDGE_DEADLINE),
+                Kind(KIND_REVEAL, self.deliver_reveal, lambda o: o.scheduled_at + REVEAL_DEADLINE),
+            ),
+            items=(AnswerButton, SkipButton, CategorySelect, TierSelect),
+            modals=(AnswerModal,),
+            confirmations={"question_skip": self.confirm_skip},
+            pages={"questions": self.history_page},
+            hooks=((Hook.COUPLE_PAIRED, self.on_paired), (Hook.ZONES_CHANGED, self.on_zones_changed)),
+            sections=(
+                (Place.STATUS, self.status_section),
+                (Place.DIGEST, self.digest_section),
+                (Place.TALKING_POINTS, self.talking_points_section),
+            ),
+        )
+
+    async def loaded(self) -> None:
         # Couples paired before this feature existed get their schedules (one cheap query when
         # there are none: start-up stays fast with thousands of couples); reveals interrupted by
         # a stop are posted (once: the ledger) when the scheduler starts.
@@ -440,19 +449,11 @@ class QuestionCog(
         for day in await self.repo.unposted_reveals():
             await self.schedule_reveal(day)
 
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(AnswerButton, SkipButton, CategorySelect, TierSelect)
-        self.bot.off_hook("couple_paired", self.on_paired)
-        self.bot.off_hook("zones_changed", self.on_zones_changed)
-        self.bot.remove_section("status", self.status_section)
-        self.bot.remove_section("digest", self.digest_section)
-        self.bot.remove_section("talking_points", self.talking_points_section)
-
     # -- schedules -----------------------------------------------------------------------------
 
     async def on_paired(self, couple: Couple) -> None:
         at, zone = await self.ensure_schedules(couple)
-        await self.bot.emit("question_time_changed", couple, at, zone)
+        await self.bot.registry.emit(Hook.QUESTION_TIME_CHANGED, couple, at, zone)
 
     async def on_zones_changed(self, couple: Couple) -> None:
         await self.ensure_schedules(couple)  # quiet hours may now cover the evening nudge
@@ -545,7 +546,7 @@ class QuestionCog(
 
     async def post_card(self, couple: Couple, day: QuestionDay, now: datetime) -> discord.Embed:
         answered = await self.repo.answered_by(day.id)
-        sections = [] if day.skipped else await self.bot.sections("question_post", couple, now)
+        sections = [] if day.skipped else await self.bot.registry.sections(Place.QUESTION_POST, couple, now)
         earlier = await self.repo.day(day.repeat_of) if day.repeat_of else None
         return post_embed(couple, day, answered, sections, earlier)
 
@@ -1102,7 +1103,7 @@ class QuestionCog(
                 label="Daily question",
                 owner_id=partner.user_id,
             )
-            await self.bot.emit("question_time_changed", couple, time, zone.key)
+            await self.bot.registry.emit(Hook.QUESTION_TIME_CHANGED, couple, time, zone.key)
             instant = wall_to_utc(now.astimezone(zone).date(), time, zone)
             other = couple.other(partner.user_id)
             other_local = instant.astimezone(couple.zone_of(other, now))

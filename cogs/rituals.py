@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +20,8 @@ from bot.content import load
 from bot.db.models import Couple
 from bot.db.repositories.rituals import Ritual, RitualAnswer, RitualRun
 from bot.errors import UserError
+from bot.feature import Feature
+from bot.registry import Contribution
 from bot.rituals import RitualTemplate
 from bot.scheduler import Kind, Occurrence, Sent
 from bot.timeutil import (
@@ -29,7 +33,7 @@ from bot.timeutil import (
     wall_to_utc,
 )
 from bot.transformers import Clock
-from bot.ui.components import PersistentModal, SafeCallback
+from bot.ui.components import CustomId, PersistentModal, SafeCallback
 from bot.ui.confirm import confirm_view
 from bot.ui.embeds import add_long_field, clip, embed, pack
 from bot.ui.pages import Page, clamp_page, send_pages
@@ -97,10 +101,9 @@ def step_view(run_id: int, step: int) -> discord.ui.View:
     return view
 
 
-async def deliver_session(occurrence: Occurrence, ritual: Ritual) -> Sent | None:
+async def deliver_session(bot: CloserBot, occurrence: Occurrence, ritual: Ritual) -> Sent | None:
     couple = occurrence.couple
     assert couple is not None
-    bot = occurrence.bot
     repo = bot.rituals.repo
     run = await repo.start_run(ritual.id, occurrence.scheduled_at)
     content = prompts("weekly_checkin")
@@ -178,12 +181,12 @@ class SessionAnswerButton(
         await SessionModal(self.run_id, self.step, mine).open(interaction)
 
 
-class SessionModal(PersistentModal, template=r"closer:modal:session:(?P<run>\d+):(?P<step>\d+)"):
+class SessionModal(PersistentModal, custom_id=CustomId("closer:modal:session:{run:int}:{step:int}")):
     def __init__(self, run_id: int, step: int, previous: str | None) -> None:
         steps = session_steps()
         super().__init__(
             title=clip(f"Step {step + 1}: {steps[step]['title']}", 45),
-            custom_id=f"closer:modal:session:{run_id}:{step}",
+            custom_id=self.spec.build(run=run_id, step=step),
         )
         self.add_item(
             discord.ui.TextInput(
@@ -198,11 +201,11 @@ class SessionModal(PersistentModal, template=r"closer:modal:session:(?P<run>\d+)
 
     @classmethod
     async def submitted(
-        cls, interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
         couple = await couple_for(interaction)
         bot = bot_of(interaction)
-        run_id, step = int(match["run"]), int(match["step"])
+        run_id, step = int(key["run"]), int(key["step"])
         text = values.get("answer", "").strip()
         if not text:
             raise UserError("Your answer was empty, so nothing was saved. Press **Answer** to try again.")
@@ -261,17 +264,17 @@ async def schedule_reveal(
     await bot.scheduler.process(schedule.id)
 
 
-async def deliver_reveal(occurrence: Occurrence) -> Sent | None:
+async def deliver_reveal(bot: CloserBot, occurrence: Occurrence) -> Sent | None:
     couple = occurrence.couple
     payload = occurrence.payload
-    repo = occurrence.bot.rituals.repo
+    repo = bot.rituals.repo
     run = await repo.run(int(payload.get("run", 0)))
     ritual = await repo.get(run.ritual_id, couple.guild_id) if run and couple else None
     if couple is None or run is None or ritual is None or not payload.get("channel"):
         return None
     step = int(payload.get("step", 0))
     answers = await repo.answers(run.id, step)
-    where = occurrence.bot.get_partial_messageable(int(payload["channel"]), guild_id=couple.guild_id)
+    where = bot.get_partial_messageable(int(payload["channel"]), guild_id=couple.guild_id)
     if payload.get("what") == "gratitude":
         closed = gratitude_embed(couple, answers, ritual.message)
     else:
@@ -283,10 +286,11 @@ async def deliver_reveal(occurrence: Occurrence) -> Sent | None:
             log.info("Could not close ritual post %s: %s", payload["message"], error)
     if payload.get("what") == "gratitude":
         return await reveal_gratitude(occurrence, where, couple, answers)
-    return await reveal_step(occurrence, where, couple, run, step, answers)
+    return await reveal_step(bot, occurrence, where, couple, run, step, answers)
 
 
 async def reveal_step(
+    bot: CloserBot,
     occurrence: Occurrence,
     where: discord.abc.Messageable,
     couple: Couple,
@@ -310,7 +314,7 @@ async def reveal_step(
             nonce=occurrence.nonce("n"),
         )
     else:
-        await send_recap(occurrence, where, couple, await occurrence.bot.rituals.repo.answers(run.id))
+        await send_recap(occurrence, where, couple, await bot.rituals.repo.answers(run.id))
     assert first is not None
     return Sent(first.id, first.channel.id)
 
@@ -350,10 +354,10 @@ def gratitude_view(run_id: int) -> discord.ui.View:
     return view
 
 
-async def deliver_gratitude(occurrence: Occurrence, ritual: Ritual) -> Sent | None:
+async def deliver_gratitude(bot: CloserBot, occurrence: Occurrence, ritual: Ritual) -> Sent | None:
     couple = occurrence.couple
     assert couple is not None
-    repo = occurrence.bot.rituals.repo
+    repo = bot.rituals.repo
     run = await repo.start_run(ritual.id, occurrence.scheduled_at)
     sent = await occurrence.send_channel(
         content=" ".join(p.mention for p in couple.partners),
@@ -396,10 +400,12 @@ class GratitudeButton(
 
 
 class GratitudeModal(
-    PersistentModal, title="Three things I'm grateful for", template=r"closer:modal:gratitude:(?P<run>\d+)"
+    PersistentModal,
+    title="Three things I'm grateful for",
+    custom_id=CustomId("closer:modal:gratitude:{run:int}"),
 ):
     def __init__(self, run_id: int) -> None:
-        super().__init__(custom_id=f"closer:modal:gratitude:{run_id}")
+        super().__init__(custom_id=self.spec.build(run=run_id))
         for index, label in enumerate(prompts("gratitude")["fields"]):
             self.add_item(
                 discord.ui.TextInput(label=clip(label, 45), custom_id=f"g{index}", max_length=GRATITUDE_LIMIT)
@@ -407,12 +413,12 @@ class GratitudeModal(
 
     @classmethod
     async def submitted(
-        cls, interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
         couple = await couple_for(interaction)
         bot = bot_of(interaction)
         repo = bot.rituals.repo
-        run_id = int(match["run"])
+        run_id = int(key["run"])
         items = [" ".join(values.get(f"g{i}", "").split())[:GRATITUDE_LIMIT] for i in range(3)]
         if not all(items):
             raise UserError(
@@ -522,20 +528,20 @@ class GoodnightButton(
 
 
 class GoodnightModal(
-    PersistentModal, title="A goodnight note", template=r"closer:modal:goodnight:(?P<guild>\d+)"
+    PersistentModal, title="A goodnight note", custom_id=CustomId("closer:modal:goodnight:{guild:int}")
 ):
     note = discord.ui.TextInput(
         label="Your note", style=discord.TextStyle.paragraph, custom_id="note", max_length=GOODNIGHT_LIMIT
     )
 
     def __init__(self, guild_id: int) -> None:
-        super().__init__(custom_id=f"closer:modal:goodnight:{guild_id}")
+        super().__init__(custom_id=self.spec.build(guild=guild_id))
 
     @classmethod
     async def submitted(
-        cls, interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
-        couple = await couple_for(interaction, guild_id=int(match["guild"]))
+        couple = await couple_for(interaction, guild_id=int(key["guild"]))
         note = values.get("note", "").strip()
         if not note:
             raise UserError("Your note was empty, so nothing was sent.")
@@ -581,12 +587,16 @@ async def deliver_custom(occurrence: Occurrence, ritual: Ritual) -> Sent | None:
     return await occurrence.send_channel(content=" ".join(p.mention for p in couple.partners), embed=card)
 
 
-TEMPLATES = (
-    RitualTemplate("weekly_checkin", "Weekly check-in session", deliver_session),
-    RitualTemplate("gratitude", "Gratitude", deliver_gratitude),
-    RitualTemplate("goodnight", "Goodnight", deliver_goodnight, personal=True, deadline=goodnight_deadline),
-    RitualTemplate("custom", "Custom", deliver_custom),
-)
+def templates(bot: CloserBot) -> tuple[RitualTemplate, ...]:
+    return (
+        RitualTemplate("weekly_checkin", "Weekly check-in session", functools.partial(deliver_session, bot)),
+        RitualTemplate("gratitude", "Gratitude", functools.partial(deliver_gratitude, bot)),
+        RitualTemplate(
+            "goodnight", "Goodnight", deliver_goodnight, personal=True, deadline=goodnight_deadline
+        ),
+        RitualTemplate("custom", "Custom", deliver_custom),
+    )
+
 
 TEMPLATE_CHOICES = [
     app_commands.Choice(name="Weekly check-in session", value="weekly_checkin"),
@@ -604,21 +614,24 @@ DAY_SUGGESTIONS = ["daily", "weekdays", "weekends", *WEEKDAY_NAMES, "mon,thu", "
 
 
 class RitualCog(
-    commands.GroupCog, group_name="ritual", group_description="Recurring rituals for the two of you"
+    Feature, commands.GroupCog, group_name="ritual", group_description="Recurring rituals for the two of you"
 ):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
 
-    async def cog_load(self) -> None:
-        for template in TEMPLATES:
-            self.bot.rituals.register(template)
-        self.bot.scheduler.register(Kind(REVEAL, deliver_reveal, lambda o: o.fire_at + REVEAL_DEADLINE))
-        self.bot.add_dynamic_items(SessionAnswerButton, GratitudeButton, GoodnightButton)
-        self.bot.confirmations["ritual_remove"] = self.confirm_remove
-        self.bot.page_sources["rituals"] = self.list_page
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(SessionAnswerButton, GratitudeButton, GoodnightButton)
+    def contribution(self) -> Contribution:
+        return Contribution(
+            rituals=templates(self.bot),
+            kinds=(
+                Kind(
+                    REVEAL, functools.partial(deliver_reveal, self.bot), lambda o: o.fire_at + REVEAL_DEADLINE
+                ),
+            ),
+            items=(SessionAnswerButton, GratitudeButton, GoodnightButton),
+            modals=(SessionModal, GratitudeModal, GoodnightModal),
+            confirmations={"ritual_remove": self.confirm_remove},
+            pages={"rituals": self.list_page},
+        )
 
     async def ritual_choices(
         self, interaction: discord.Interaction, current_text: str

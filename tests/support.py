@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.util
+import struct
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -116,3 +118,14 @@ async def pair(
     await fake.click(invitation, "Accept", bob)
     if bob_zone:
         await fake.slash(bob, "couple timezone", timezone=bob_zone)
+
+
+def png(seed: int = 0) -> bytes:
+    """A tiny, valid PNG whose bytes differ with ``seed``."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixel = zlib.compress(bytes([0, seed % 256, (seed // 256) % 256, 7]))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixel) + chunk(b"IEND", b"")

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_memories import png
 
 from bot.backup import (
     DB_NAME,
@@ -27,7 +26,7 @@ from bot.backup import (
     to_keep,
 )
 from emulator import Fake
-from tests.support import Closer, People
+from tests.support import Closer, People, png
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKUP_TIME = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.db.models import Couple
+from bot.registry import Contribution, Place
 from emulator import Fake
 from emulator.results import Msg
 from tests.support import Closer, People
@@ -441,7 +442,7 @@ async def test_call_time_brings_talking_points_and_a_shared_activity(
     async def questions(couple: Couple, now: datetime) -> list[tuple[str, str]]:
         return [("A question you skipped", "What would you do with a free week together?")]
 
-    closer.bot.add_section("talking_points", questions)
+    closer.bot.registry.add("test", Contribution(sections=((Place.TALKING_POINTS, questions),)))
     await fake.slash(march.alice, "call plan", when="tomorrow 20:00")
     await at(closer, utc(2027, 3, 2, 19))
     card = cards(fake, march)[-1]
@@ -486,7 +487,7 @@ async def test_the_card_works_without_any_talking_points_and_varies_the_activity
 ) -> None:
     """With no sections the card still comes, and two nights in a row get different ideas."""
     assert closer.bot is not None
-    closer.bot._sections["talking_points"] = []  # no other feature's lines
+    closer.bot.registry._sections[Place.TALKING_POINTS] = []  # no other feature's lines
     await schedule(fake, march.alice)
     await at(closer, utc(2027, 3, 5, 19))
     await at(closer, utc(2027, 3, 12, 19))
@@ -503,7 +504,7 @@ async def test_long_talking_points_are_shown_in_full(march: People, fake: Fake, 
     async def long_answer(couple: Couple, now: datetime) -> list[tuple[str, str]]:
         return [("Follow up on", answer)]
 
-    closer.bot.add_section("talking_points", long_answer)
+    closer.bot.registry.add("test", Contribution(sections=((Place.TALKING_POINTS, long_answer),)))
     await fake.slash(march.alice, "call plan", when="tomorrow 20:00")
     await at(closer, utc(2027, 3, 2, 19))
     posted = "\n".join(m.text for m in cards(fake, march) + titled(fake, march, "Talking points"))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.db.repositories.checkins import CheckinRepository
+from bot.registry import Contribution, Place
 from emulator import Fake
 from tests.support import Closer, People
 
@@ -273,13 +274,13 @@ async def test_the_digest_follows_the_first_partners_home_zone(
 
 
 async def test_the_digest_includes_other_features_lines(couple: People, fake: Fake, closer: Closer) -> None:
-    """Lines a feature adds with bot.add_section("digest", ...) appear in it."""
+    """Lines a feature adds to the digest section appear in it."""
     assert closer.bot is not None
 
     async def coming_up(couple_, now):
         return [("📅 Coming up", "Visit in 12 days")]
 
-    closer.bot.add_section("digest", coming_up)
+    closer.bot.registry.add("test", Contribution(sections=((Place.DIGEST, coming_up),)))
     await closer.at(SUNDAY_DIGEST)
     (digest,) = digests(fake, couple)
     assert "Visit in 12 days" in digest.text

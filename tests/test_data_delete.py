@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_data_export import export_of, fill
 
 from bot.db.repositories.data import DataRepository
 from emulator import Fake
-from tests.support import Closer, People
+from tests.support import Closer, People, png
+from tests.test_data_export import export_of, fill
 
 
 def photo_files(closer: Closer) -> set[Path]:
@@ -76,7 +76,7 @@ async def filled(couple: People, fake: Fake, closer: Closer) -> People:
         "memory add",
         title="Bob's photo",
         date="2025-03-03",
-        photo=fake.upload("b.png", __import__("test_memories").png(9), "image/png"),
+        photo=fake.upload("b.png", png(9), "image/png"),
     )
     return couple
 

@@ -12,15 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_memories import png
-from test_questions import answer, latest_post, post_now
 
 from bot.db.repositories.checkins import CheckinRepository
 from bot.export import BOOK_NAME, JSON_NAME, PART_NAME, ExportDocument, parse_document
 from bot.mood import Sharing
 from emulator import Fake
 from emulator.results import Msg
-from tests.support import Closer, People
+from tests.support import Closer, People, png
+from tests.test_questions import answer, latest_post, post_now
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -243,7 +242,7 @@ async def test_check_ins_shared_as_nothing_are_left_out_entirely(filled: People,
 
 async def test_the_export_is_valid_against_the_documented_schema(filled: People, fake: Fake) -> None:
     """closer-export.json validates against the JSON Schema printed in docs/export-format.md."""
-    from test_export_format import documented_schema, validate
+    from tests.test_export_format import documented_schema, validate
 
     _, files = await export_of(fake, filled.alice)
     problems = validate(json.loads(files[JSON_NAME]), documented_schema())

@@ -11,13 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from test_data_export import export_of, export_zips, fill, unzip
-from test_memories import png
 
 from bot.export import JSON_NAME, content_of
 from emulator import Fake
 from emulator.state import Guild
-from tests.support import Closer, People
+from tests.support import Closer, People, png
+from tests.test_data_export import export_of, export_zips, fill, unzip
 
 
 def new_server(fake: Fake, people: People, *members: Any) -> Guild:

@@ -7,11 +7,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from test_data_delete import photo_files, rows_of
-from test_memories import png
-
 from emulator import Fake
-from tests.support import START, Closer, People
+from tests.support import START, Closer, People, png
+from tests.test_data_delete import photo_files, rows_of
 
 REMOVED_AT = START
 PURGE_HOUR = 4  # UTC

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from datetime import date, time
 from pathlib import Path
 
@@ -26,18 +24,7 @@ from cogs.memories import (
 )
 from emulator import Fake
 from emulator.results import Att, InteractionResult
-from tests.support import START, Closer, People
-
-
-def png(seed: int = 0) -> bytes:
-    """A tiny, valid PNG whose bytes differ with ``seed``."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixel = zlib.compress(bytes([0, seed % 256, (seed // 256) % 256, 7]))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixel) + chunk(b"IEND", b"")
+from tests.support import START, Closer, People, png
 
 
 def cog(closer: Closer) -> MemoryCog:

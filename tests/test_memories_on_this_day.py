@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from test_memories import png, repo
-
 from bot.db.repositories.memories import NewMemory, PhotoFile
 from bot.db.repositories.rituals import Ritual
+from bot.registry import Hook
 from emulator import Fake
-from tests.support import Closer, People
+from tests.support import Closer, People, png
+from tests.test_memories import repo
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -122,7 +122,9 @@ async def test_the_ritual_follows_the_question_time(couple: People, closer: Clos
     """When the daily question moves, on this day moves with it (time and zone)."""
     assert closer.bot is not None
     couple_row = await closer.bot.couples.get(couple.guild.id)
-    await closer.bot.emit("question_time_changed", couple_row, time(20, 30), "America/Los_Angeles")
+    await closer.bot.registry.emit(
+        Hook.QUESTION_TIME_CHANGED, couple_row, time(20, 30), "America/Los_Angeles"
+    )
     moved = await ritual(closer, couple)
     assert (moved.local_time, moved.zone) == (time(20, 30), "America/Los_Angeles")
     await remember(closer, couple, "Thanksgiving", date(2025, 11, 25))

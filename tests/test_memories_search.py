@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from test_memories import seed
 
 from bot.db import Database, migrate
 from bot.db.repositories.couples import CoupleRepository
@@ -24,6 +23,7 @@ from bot.db.repositories.memories import (
 from bot.errors import APOLOGY
 from emulator import Fake
 from tests.support import Closer, People
+from tests.test_memories import seed
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

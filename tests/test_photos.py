@@ -7,9 +7,9 @@ from pathlib import Path
 
 import discord
 import pytest
-from test_memories import png
 
 from bot.photos import Incoming, PhotoRefused, PhotoStore, declared_type, safe_filename, sniff
+from tests.support import png
 
 GUILD = 123456789
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from test_questions import NEXT_POST, latest_post, question_of
-
 from bot.questions import bank
 from emulator import Fake
 from tests.support import Closer, People
+from tests.test_questions import NEXT_POST, latest_post, question_of
 
 FUN_LIGHT = {q.text for q in bank() if q.category == "fun" and q.tier == 1}
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from test_questions import answer, latest_post, post_now, reveal_text
-
 from bot.db.models import Couple
+from bot.registry import Place
 from emulator import Fake
 from tests.support import Closer, People
+from tests.test_questions import answer, latest_post, post_now, reveal_text
 
 SECRET = "pineapple-umbrella-7731"
 
@@ -55,8 +55,8 @@ async def test_before_both_answered_no_path_shows_an_answer_to_the_other(
     assert fake.threads(couple.channel) == []
     stored = await the_couple(closer, couple)
     now = closer.clock.now()
-    for place in ("talking_points", "digest", "status", "question_post"):
-        seen.append(str(await closer.bot.sections(place, stored, now)))
+    for place in Place:
+        seen.append(str(await closer.bot.registry.sections(place, stored, now)))
     seen.append(str(await repo(closer).export(couple.guild.id, couple.bob.id)))
     assert all(SECRET not in text for text in seen)
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from test_questions import (
+from bot.db.models import Couple
+from bot.registry import Contribution, Hook, Place
+from emulator import Fake
+from tests.support import ALICE_ZONE, BOB_ZONE, Closer, People, pair
+from tests.test_questions import (
     NEXT_POST,
     answer,
     latest_post,
@@ -16,10 +20,6 @@ from test_questions import (
     reveal_messages,
     reveal_text,
 )
-
-from bot.db.models import Couple
-from emulator import Fake
-from tests.support import ALICE_ZONE, BOB_ZONE, Closer, People, pair
 
 
 def cog(closer: Closer) -> Any:
@@ -53,7 +53,7 @@ async def test_pairing_schedules_the_question_and_tells_the_memory_book(
     async def listener(couple: Couple, at: time, zone: str) -> None:
         heard.append((at, zone))
 
-    closer.bot.on_hook("question_time_changed", listener)
+    closer.bot.registry.add("test", Contribution(hooks=((Hook.QUESTION_TIME_CHANGED, listener),)))
     await pair(fake, people.alice, people.bob, people.channel, alice_zone=ALICE_ZONE, bob_zone=BOB_ZONE)
     assert heard == [(time(9, 0), ALICE_ZONE)]
     schedules = {(s.kind, s.key): s for s in await closer.bot.schedules.for_guild(people.guild.id)}
@@ -144,7 +144,7 @@ async def test_schedule_moves_the_question_to_the_setters_time_and_zone(
     async def listener(couple: Couple, at: time, zone: str) -> None:
         heard.append((at, zone))
 
-    closer.bot.on_hook("question_time_changed", listener)
+    closer.bot.registry.add("test", Contribution(hooks=((Hook.QUESTION_TIME_CHANGED, listener),)))
     reply = await fake.slash(couple.bob, "question schedule", time="7:30")
     assert reply.ephemeral
     assert "07:30" in reply.text
@@ -485,7 +485,7 @@ async def test_the_daily_post_includes_other_features_lines(
     async def countdown(couple: Couple, now: datetime) -> list[tuple[str, str]]:
         return [("Together again", "12 days until your visit ✈️")]
 
-    closer.bot.add_section("question_post", countdown)
+    closer.bot.registry.add("test", Contribution(sections=((Place.QUESTION_POST, countdown),)))
     post = await post_now(fake, couple)
     assert "12 days until your visit" in post.text
 

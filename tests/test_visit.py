@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.registry import Place
 from emulator import Fake
 from emulator.results import Msg
 from tests.support import Closer, People
@@ -133,10 +134,12 @@ async def test_the_daily_question_gets_a_one_line_countdown(
     assert closer.bot is not None
     couple = await closer.bot.couples.get(march.guild.id)
     assert couple is not None
-    assert await closer.bot.sections("question_post", couple, MARCH) == []
+    assert await closer.bot.registry.sections(Place.QUESTION_POST, couple, MARCH) == []
     await set_visit(fake, march.alice, "2027-03-24")
     lines = [
-        line for line in await closer.bot.sections("question_post", couple, MARCH) if "together" in line[1]
+        line
+        for line in await closer.bot.registry.sections(Place.QUESTION_POST, couple, MARCH)
+        if "together" in line[1]
     ]
     assert lines == [("Together again", "💞 In 23 days you're together")]
 

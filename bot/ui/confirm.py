@@ -1,6 +1,6 @@
 """Confirmation before destructive actions: Confirm / Cancel buttons only the requester can press.
 
-Cogs register a handler under an action name (``bot.confirmations[name] = handler``); the
+Features list a handler under an action name in their contribution (``confirmations=``); the
 buttons carry the action, the requester and one short argument in their ``custom_id``, so a
 confirmation still works after a restart.
 """
@@ -8,23 +8,27 @@ confirmation still works after a restart.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from typing import Any, Self
 
 import discord
 
 from bot.errors import UserError
-from bot.ui.components import SafeCallback
+from bot.registry import registry_of
+from bot.ui.components import CustomId, SafeCallback
+from bot.ui.types import ConfirmHandler
 
-# handler(interaction, arg) -> the sentence that replaces the confirmation message
-ConfirmHandler = Callable[[discord.Interaction, str], Awaitable[str]]
-
-_ARG = re.compile(r"^[\w.-]{0,40}$")
+__all__ = ["ConfirmButton", "ConfirmHandler", "confirm_view"]
 
 
 class ConfirmButton(
     SafeCallback,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"closer:confirm:(?P<action>[a-z_]{1,24}):(?P<user_id>\d+):(?P<arg>[\w.-]{0,40}):(?P<answer>yes|no)",
+    custom_id=CustomId(
+        "closer:confirm:{action}:{user_id:int}:{arg}:{answer}",
+        action=r"[a-z_]{1,24}",
+        arg=r"[\w.-]{0,40}",
+        answer="yes|no",
+    ),
 ):
     def __init__(
         self,
@@ -35,24 +39,18 @@ class ConfirmButton(
         label: str | None = None,
         style: discord.ButtonStyle = discord.ButtonStyle.secondary,
     ) -> None:
-        if not _ARG.match(arg):
-            raise ValueError(f"confirmation argument {arg!r} does not fit a custom_id")
         self.action, self.user_id, self.arg, self.answer = action, user_id, arg, answer
         super().__init__(
             discord.ui.Button(
                 label=label or ("Confirm" if answer == "yes" else "Cancel"),
                 style=style,
-                custom_id=f"closer:confirm:{action}:{user_id}:{arg}:{answer}",
+                custom_id=self.spec.build(action=action, user_id=user_id, arg=arg, answer=answer),
             )
         )
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> ConfirmButton:
-        return cls(
-            match["action"], int(match["user_id"]), match["arg"], match["answer"], item.label, item.style
-        )
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> Self:
+        return cls(**cls.spec.parse(match), label=item.label, style=item.style)
 
     async def handle(self, interaction: discord.Interaction) -> None:
         if interaction.user.id != self.user_id:
@@ -62,8 +60,7 @@ class ConfirmButton(
                 content="Cancelled. Nothing was changed.", embed=None, view=None
             )
             return
-        handlers: dict[str, ConfirmHandler] = interaction.client.confirmations  # type: ignore[attr-defined]
-        handler = handlers.get(self.action)
+        handler = registry_of(interaction.client).confirmations.get(self.action)
         if handler is None:
             raise UserError("This confirmation has expired. Please run the command again.")
         await interaction.response.defer()

@@ -1,33 +1,22 @@
 """Paginated lists with Previous / Next buttons that keep working after restarts.
 
-A cog registers a page source (``bot.page_sources[name] = source``): ``source(interaction, page,
-arg)`` returns the :class:`Page` to show. The buttons carry the source name, the page and one
+A feature lists a page source in its contribution (``pages={name: source}``): ``source(interaction,
+page, arg)`` returns the :class:`Page` to show. The buttons carry the source name, the page and one
 short argument in their ``custom_id``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-
 import discord
 
 from bot.errors import UserError
-from bot.ui.components import SafeCallback
+from bot.registry import registry_of
+from bot.ui.components import CustomId, SafeCallback
+from bot.ui.types import Page, PageSource
+
+__all__ = ["Page", "PageButton", "PageSource", "clamp_page", "page_view", "send_pages"]
 
 PAGE_ARG_LIMIT = 50
-
-
-@dataclass
-class Page:
-    embed: discord.Embed
-    page: int  # zero-based, already clamped to the available pages
-    pages: int
-    files: Sequence[discord.File] = field(default_factory=list)
-
-
-PageSource = Callable[[discord.Interaction, int, str], Awaitable[Page]]
 
 
 def clamp_page(page: int, total_items: int, per_page: int) -> tuple[int, int]:
@@ -39,7 +28,13 @@ def clamp_page(page: int, total_items: int, per_page: int) -> tuple[int, int]:
 class PageButton(
     SafeCallback,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"closer:page:(?P<source>[a-z_]{1,20}):(?P<page>\d{1,5}):(?P<arg>[^:]{0,50}):(?P<slot>[pn])",
+    custom_id=CustomId(
+        "closer:page:{source}:{page:int}:{arg}:{slot}",
+        source=r"[a-z_]{1,20}",
+        page=r"\d{1,5}",
+        arg=r"[^:]{0,50}",
+        slot=r"[pn]",
+    ),
 ):
     def __init__(self, source: str, page: int, arg: str, slot: str, *, disabled: bool = False) -> None:
         self.source, self.page, self.arg = source, page, arg
@@ -48,20 +43,13 @@ class PageButton(
                 label="Previous" if slot == "p" else "Next",
                 emoji="◀️" if slot == "p" else "▶️",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"closer:page:{source}:{page}:{arg}:{slot}",
+                custom_id=self.spec.build(source=source, page=page, arg=arg, slot=slot),
                 disabled=disabled,
             )
         )
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> PageButton:
-        return cls(match["source"], int(match["page"]), match["arg"], match["slot"])
-
     async def handle(self, interaction: discord.Interaction) -> None:
-        sources: dict[str, PageSource] = interaction.client.page_sources  # type: ignore[attr-defined]
-        source = sources.get(self.source)
+        source = registry_of(interaction.client).pages.get(self.source)
         if source is None:
             raise UserError("This list has expired. Please run the command again.")
         page = await source(interaction, self.page, self.arg)
@@ -88,8 +76,7 @@ async def send_pages(
     interaction: discord.Interaction, source: str, arg: str = "", *, ephemeral: bool = True
 ) -> None:
     """Answer an interaction with the first page of ``source``."""
-    sources: dict[str, PageSource] = interaction.client.page_sources  # type: ignore[attr-defined]
-    page = await sources[source](interaction, 0, arg)
+    page = await registry_of(interaction.client).pages[source](interaction, 0, arg)
     view = page_view(source, page, arg)
     await interaction.response.send_message(
         embed=page.embed,

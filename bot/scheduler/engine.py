@@ -13,36 +13,42 @@
 - Failures: a 5xx or a timeout is retried with backoff, then the occurrence is retried later
   while its deadline allows; a permanent failure (channel gone, missing access, DMs closed)
   falls back to the other route (DM or shared channel) and is recorded with the reason.
+
+The engine takes what it needs and nothing more: the schedule repository, a way to look a couple
+up, a clock and a :class:`~bot.scheduler.delivery.Messenger`. It never sees the bot.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import Any, Protocol
 
-import aiohttp
-import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.db.models import Couple, Partner, Schedule
+from bot.clock import Clock
+from bot.db.models import Couple, Schedule
 from bot.db.repositories.schedules import ScheduleRepository
-from bot.timeutil import ALL_DAYS, WallRule, discord_timestamp, wall_to_utc
-
-if TYPE_CHECKING:
-    from bot.client import CloserBot
+from bot.scheduler.delivery import (
+    PACED,
+    DeliveryFailed,
+    Kind,
+    Messenger,
+    Occurrence,
+    RateGate,
+    default_deadline,
+    describe,
+    retryable,
+)
+from bot.scheduler.rules import definition, fire_time, next_occurrence, once_next
+from bot.timeutil import ALL_DAYS
 
 log = logging.getLogger(__name__)
 
-# A delivery this much after its time is "late" and carries a note.
-LATE_AFTER = timedelta(minutes=2)
 # Discord enforces a message nonce for "the past few minutes": a claim younger than this that
 # never completed is re-sent with the same nonce, so Discord drops it if the first went through.
 NONCE_WINDOW = timedelta(minutes=2)
@@ -64,281 +70,11 @@ POSTS_PER_SECOND = 48.0
 # from the first second (enough to fill the pace even with Discord's real latency).
 CONCURRENT_DELIVERIES = 32
 
-RETRYABLE: tuple[type[BaseException], ...] = (
-    discord.DiscordServerError,
-    asyncio.TimeoutError,
-    aiohttp.ClientError,
-    ConnectionError,
-)
 
+class Couples(Protocol):
+    """Where the engine looks a server's couple up (the couple repository)."""
 
-def retryable(error: BaseException) -> bool:
-    """A failure worth trying again: Discord down or slow, or still rate limiting after retries."""
-    if isinstance(error, RETRYABLE):
-        return True
-    return isinstance(error, discord.HTTPException) and error.status == 429
-
-
-# Set while the scheduler handles what came due by itself (armed jobs, catch-up): those sends wait
-# on the gate. A delivery a user's action triggers right now (a reveal, a note of appreciation)
-# goes out at once instead of queueing behind a busy minute's fan-out.
-PACED: contextvars.ContextVar[bool] = contextvars.ContextVar("closer_paced", default=False)
-
-
-class RateGate:
-    """Hands out evenly spaced send slots (a token bucket without bursts)."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        if not PACED.get():
-            return
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-
-class DeliveryFailed(Exception):
-    """A delivery that cannot succeed (every route refused); the reason goes in the ledger."""
-
-
-@dataclass(frozen=True, slots=True)
-class Sent:
-    """What a handler posted (None ids when it posted nothing visible)."""
-
-    message_id: int | None = None
-    channel_id: int | None = None
-    detail: str | None = None
-    message: discord.Message | None = field(default=None, compare=False, repr=False)
-
-
-DeliverFn = Callable[["Occurrence"], Awaitable[Sent | None]]
-DeadlineFn = Callable[["Occurrence"], datetime]
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of scheduled post and how to deliver it.
-
-    ``deliver`` returns what it sent, or None when there was nothing to post that time (recorded
-    as skipped). ``deadline`` is the last instant a late delivery is still worth making; by
-    default the end of the local day it was due (at least an hour after it was due).
-    """
-
-    name: str
-    deliver: DeliverFn
-    deadline: DeadlineFn | None = None
-
-
-def describe(error: BaseException) -> str:
-    if isinstance(error, discord.HTTPException):
-        known = {
-            50001: "missing access",
-            50007: "DMs closed",
-            50013: "missing permissions",
-            10003: "channel deleted",
-            10013: "unknown user",
-        }
-        reason = known.get(error.code) or (error.text or f"HTTP {error.status}")
-        return reason[:200]
-    return (str(error) or type(error).__name__)[:200]
-
-
-# ---------------------------------------------------------------------------------------------
-# Pure occurrence maths
-# ---------------------------------------------------------------------------------------------
-
-
-def _owner(schedule: Schedule, couple: Couple | None) -> Partner | None:
-    if couple is None or schedule.owner_id is None:
-        return None
-    return couple.partner(schedule.owner_id)
-
-
-def schedule_zone(schedule: Schedule, couple: Couple | None, at: datetime) -> ZoneInfo:
-    """The zone a schedule's wall time is read in at ``at``."""
-    owner = _owner(schedule, couple)
-    if schedule.personal and owner is not None and couple is not None:
-        return couple.zone_of(owner, at)
-    if schedule.zone:
-        return ZoneInfo(schedule.zone)
-    if couple is not None:
-        return couple.zone_of(couple.first, at)
-    return ZoneInfo("UTC")
-
-
-def next_occurrence(schedule: Schedule, couple: Couple | None, after: datetime) -> datetime | None:
-    """The first occurrence strictly after ``after`` (None when a one-off is past)."""
-    if schedule.local_time is None:
-        return schedule.once_at if schedule.once_at and schedule.once_at > after else None
-    days = schedule.weekdays or ALL_DAYS
-    zone = schedule_zone(schedule, couple, after)
-    candidate = WallRule(schedule.local_time, zone, days).next_after(after)
-    owner = _owner(schedule, couple)
-    if schedule.personal and owner is not None and couple is not None and owner.traveling(after):
-        trip_end = owner.travel_until
-        assert trip_end is not None
-        if candidate >= trip_end:
-            # The trip is over by then: the occurrence follows the home zone from the trip's end.
-            home = schedule_zone(schedule, couple, trip_end)
-            candidate = WallRule(schedule.local_time, home, days).next_after(
-                max(after, trip_end - timedelta(seconds=1))
-            )
-    return candidate
-
-
-def fire_time(schedule: Schedule, couple: Couple | None, nominal: datetime) -> datetime:
-    """When to handle an occurrence: personal pings wait for the end of the owner's quiet hours."""
-    owner = _owner(schedule, couple)
-    if schedule.personal and owner is not None and couple is not None:
-        return owner.quiet.release(nominal, couple.zone_of(owner, nominal))
-    return nominal
-
-
-def _definition(schedule: Schedule) -> tuple:
-    """What decides a schedule's occurrences (not its progress)."""
-    return (
-        schedule.local_time,
-        schedule.weekdays,
-        schedule.zone,
-        schedule.once_at,
-        schedule.personal,
-        schedule.owner_id,
-        schedule.paused,
-    )
-
-
-def default_deadline(occurrence: Occurrence) -> datetime:
-    """The end of the local day the occurrence fired on, and at least an hour after."""
-    zone = occurrence.zone
-    local_day = occurrence.fire_at.astimezone(zone).date()
-    end_of_day = wall_to_utc(local_day + timedelta(days=1), time(0, 0), zone)
-    return max(end_of_day, occurrence.fire_at + timedelta(hours=1))
-
-
-# ---------------------------------------------------------------------------------------------
-# An occurrence being delivered, with the send helpers handlers use
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Occurrence:
-    engine: Scheduler
-    schedule: Schedule
-    couple: Couple | None
-    scheduled_at: datetime  # the occurrence's key
-    fire_at: datetime
-    now: datetime
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def bot(self) -> CloserBot:
-        return self.engine.bot
-
-    @property
-    def late(self) -> bool:
-        return self.now - self.fire_at > LATE_AFTER
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return schedule_zone(self.schedule, self.couple, self.scheduled_at)
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        return self.schedule.payload
-
-    def late_note(self) -> str:
-        return (
-            f"⏰ Posted late: this was due {discord_timestamp(self.fire_at, 'f')}, while Closer was offline."
-        )
-
-    def nonce(self, suffix: str = "") -> str:
-        """A per-occurrence message nonce (Discord: at most 25 characters)."""
-        return f"c{self.schedule.id:x}.{int(self.scheduled_at.timestamp()):x}{suffix}"[:25]
-
-    def _content(self, content: str | None) -> str | None:
-        if not self.late:
-            return content
-        return f"{content}\n-# {self.late_note()}" if content else f"-# {self.late_note()}"
-
-    async def send_channel(self, *, nonce_suffix: str = "", **kwargs: Any) -> Sent:
-        """Post in the couple's shared channel; if it is gone or closed to Closer, DM both."""
-        couple = self.couple
-        if couple is None:
-            raise DeliveryFailed("no couple in this server")
-        kwargs["content"] = self._content(kwargs.get("content"))
-        channel = self.bot.get_partial_messageable(couple.channel_id, guild_id=couple.guild_id)
-        try:
-            await self.engine.gate.wait()
-            message = await channel.send(nonce=self.nonce(nonce_suffix), **kwargs)
-            return Sent(message.id, message.channel.id, message=message)
-        except (discord.Forbidden, discord.NotFound) as error:
-            reason = describe(error)
-            log.warning("Shared channel of %s unavailable (%s); falling back to DMs", couple.guild_id, reason)
-        reached: list[Sent] = []
-        prefix = f"I couldn't post in your shared channel <#{couple.channel_id}> ({reason}), so here it is:"
-        for partner in couple.partners:
-            dm_kwargs = dict(kwargs)
-            dm_kwargs["content"] = f"{prefix}\n{kwargs['content']}" if kwargs.get("content") else prefix
-            try:
-                await self.engine.gate.wait()
-                dm = await self.bot.create_dm(discord.Object(partner.user_id))
-                message = await dm.send(nonce=self.nonce(f"{nonce_suffix}d{partner.position}"), **dm_kwargs)
-                reached.append(Sent(message.id, message.channel.id))
-            except (discord.Forbidden, discord.NotFound):
-                continue
-        if not reached:
-            raise DeliveryFailed(f"shared channel unavailable ({reason}) and both partners' DMs are closed")
-        return Sent(
-            reached[0].message_id, reached[0].channel_id, f"shared channel unavailable ({reason}); sent by DM"
-        )
-
-    async def send_dm(self, user_id: int, *, nonce_suffix: str = "", **kwargs: Any) -> Sent:
-        """DM a partner; with DMs closed, post in the shared channel mentioning them instead."""
-        kwargs["content"] = self._content(kwargs.get("content"))
-        try:
-            await self.engine.gate.wait()
-            dm = await self.bot.create_dm(discord.Object(user_id))
-            message = await dm.send(nonce=self.nonce(nonce_suffix), **kwargs)
-            return Sent(message.id, message.channel.id, message=message)
-        except (discord.Forbidden, discord.NotFound) as error:
-            reason = describe(error)
-        couple = self.couple
-        if couple is None:
-            raise DeliveryFailed(f"DM refused ({reason})")
-        kwargs["content"] = f"<@{user_id}> {kwargs['content']}" if kwargs.get("content") else f"<@{user_id}>"
-        kwargs["allowed_mentions"] = discord.AllowedMentions(users=[discord.Object(user_id)])
-        channel = self.bot.get_partial_messageable(couple.channel_id, guild_id=couple.guild_id)
-        try:
-            await self.engine.gate.wait()
-            message = await channel.send(nonce=self.nonce(f"{nonce_suffix}c"), **kwargs)
-        except (discord.Forbidden, discord.NotFound) as error:
-            raise DeliveryFailed(
-                f"DM refused ({reason}) and shared channel unavailable ({describe(error)})"
-            ) from error
-        return Sent(
-            message.id, message.channel.id, f"{reason}; posted in the shared channel", message=message
-        )
-
-
-# ---------------------------------------------------------------------------------------------
-# The engine
-# ---------------------------------------------------------------------------------------------
-
-
-def _once_next(
-    schedule: Schedule, couple: Couple | None, handled: bool
-) -> tuple[datetime | None, datetime | None]:
-    """A one-off's (next due, fire time): none once its occurrence was handled."""
-    when = schedule.once_at
-    if when is None or handled:
-        return None, None
-    return when, fire_time(schedule, couple, when)
+    async def get(self, guild_id: int) -> Couple | None: ...
 
 
 class Scheduler:
@@ -346,8 +82,10 @@ class Scheduler:
 
     def __init__(
         self,
-        bot: CloserBot,
         repo: ScheduleRepository,
+        couples: Couples,
+        clock: Clock,
+        messenger: Messenger,
         *,
         autostart: bool = True,
         retry_delays: Iterable[float] = (1.0, 4.0),
@@ -355,8 +93,10 @@ class Scheduler:
         window: timedelta = ARM_WINDOW,
         posts_per_second: float = POSTS_PER_SECOND,
     ) -> None:
-        self.bot = bot
         self.repo = repo
+        self.couples = couples
+        self.clock = clock
+        self.messenger = messenger
         self.autostart = autostart
         self.retry_delays = tuple(retry_delays)
         self.retry_later = retry_later
@@ -375,10 +115,13 @@ class Scheduler:
         self._horizon: datetime | None = None
 
     def now(self) -> datetime:
-        return self.bot.clock.now()
+        return self.clock.now()
 
     def register(self, kind: Kind) -> None:
         self.kinds[kind.name] = kind
+
+    def unregister(self, name: str) -> None:
+        self.kinds.pop(name, None)
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -512,9 +255,9 @@ class Scheduler:
             plans=plans,
             now=self.now(),
         )
-        couple = await self.bot.couples.get(guild_id) if guild_id is not None else None
+        couple = await self.couples.get(guild_id) if guild_id is not None else None
         handled = await self.repo.handled_at((s.id, s.once_at) for s in schedules if s.once_at)
-        nexts = [(s.id, *_once_next(s, couple, s.id in handled)) for s in schedules]
+        nexts = [(s.id, *once_next(s, couple, s.id in handled)) for s in schedules]
         await self.repo.set_next_many(nexts)
         for schedule_id, _, fire in nexts:
             self._arm(schedule_id, fire)
@@ -523,7 +266,7 @@ class Scheduler:
         """Arm a one-off at its instant, unless that occurrence was already handled."""
         when = schedule.once_at
         handled = when is not None and schedule.id in await self.repo.handled_at([(schedule.id, when)])
-        nominal, fire = _once_next(schedule, couple, handled)
+        nominal, fire = once_next(schedule, couple, handled)
         await self.repo.set_next(schedule.id, nominal, fire)
         self._arm(schedule.id, fire)
 
@@ -592,7 +335,7 @@ class Scheduler:
     async def _couple(self, schedule: Schedule) -> Couple | None:
         if schedule.guild_id is None:
             return None
-        return await self.bot.couples.get(schedule.guild_id)
+        return await self.couples.get(schedule.guild_id)
 
     def _arm(self, schedule_id: int, fire_at: datetime | None) -> None:
         """Hold a job for the schedule if it fires within the window (the refill arms later ones)."""
@@ -669,7 +412,9 @@ class Scheduler:
         if schedule.guild_id is not None and couple is None:
             await self.repo.record_missed(schedule_id, pending, now, "Closer was not in this server then")
         else:
-            occurrence = Occurrence(self, schedule, couple, last, fire_time(schedule, couple, last), now)
+            occurrence = Occurrence(
+                self.messenger, self.gate, schedule, couple, last, fire_time(schedule, couple, last), now
+            )
             deadline = (kind.deadline or default_deadline)(occurrence)
             if occurrence.fire_at > deadline:
                 # Quiet hours held it past the point where it means anything (a goodnight at 7am).
@@ -691,7 +436,7 @@ class Scheduler:
         fresh = await self.repo.get(schedule_id)
         if fresh is None:
             return  # cancelled while it was being delivered
-        if _definition(fresh) != _definition(schedule):
+        if definition(fresh) != definition(schedule):
             # Redefined while it was being delivered: follow the new definition.
             if fresh.recurring:
                 await self._rearm_from_now(schedule_id)
