@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -190,7 +189,7 @@ def section_embeds(sections: Sequence[tuple[str, str]], title: str = "Talking po
 class RsvpButton(
     SafeCallback,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"closer:call:rsvp:(?P<call>\d+):(?P<occ>\d+):(?P<answer>yes|move)",
+    custom_id=CustomId("closer:call:rsvp:{call:int}:{occ:int}:{answer}", answer="yes|move"),
 ):
     """ "I'll be there" / "Need to move it" on a call reminder."""
 
@@ -201,15 +200,9 @@ class RsvpButton(
                 label="I'll be there" if answer == "yes" else "Need to move it",
                 emoji="✅" if answer == "yes" else "🔁",
                 style=discord.ButtonStyle.success if answer == "yes" else discord.ButtonStyle.secondary,
-                custom_id=f"closer:call:rsvp:{call_id}:{occurrence}:{answer}",
+                custom_id=self.spec.build(call=call_id, occ=occurrence, answer=answer),
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> RsvpButton:
-        return cls(int(match["call"]), int(match["occ"]), match["answer"])
 
     async def handle(self, interaction: discord.Interaction) -> None:
         couple = await couple_for(interaction)
@@ -275,7 +268,7 @@ class MoveModal(
 class ProposalButton(
     SafeCallback,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"closer:call:move:(?P<proposal>\d+):(?P<answer>accept|decline)",
+    custom_id=CustomId("closer:call:move:{proposal:int}:{answer}", answer="accept|decline"),
 ):
     """Accept / Decline on a proposal to move one call; only the other partner decides."""
 
@@ -285,15 +278,9 @@ class ProposalButton(
             discord.ui.Button(
                 label="Accept" if answer == "accept" else "Decline",
                 style=discord.ButtonStyle.success if answer == "accept" else discord.ButtonStyle.secondary,
-                custom_id=f"closer:call:move:{proposal_id}:{answer}",
+                custom_id=self.spec.build(proposal=proposal_id, answer=answer),
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> ProposalButton:
-        return cls(int(match["proposal"]), match["answer"])
 
     async def handle(self, interaction: discord.Interaction) -> None:
         couple = await couple_for(interaction)

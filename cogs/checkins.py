@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -165,7 +164,7 @@ def ask_view(
 class CheckinButton(
     SafeCallback,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"closer:checkin:(?P<guild>\d+):(?P<user>\d+):(?P<choice>[1-5]|note)",
+    custom_id=CustomId("closer:checkin:{guild:int}:{user:int}:{choice}", choice="[1-5]|note"),
 ):
     """A mood (1-5) or "Add a note" on a check-in; only the partner it asks can press it."""
 
@@ -178,7 +177,7 @@ class CheckinButton(
                 label="Edit your note" if has_note else "Add a note",
                 emoji="📝",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"closer:checkin:{guild_id}:{user_id}:note",
+                custom_id=self.spec.build(guild=guild_id, user=user_id, choice="note"),
                 row=1,
             )
         else:
@@ -187,16 +186,10 @@ class CheckinButton(
                 label=choice,
                 emoji=texts()["mood_emoji"][mood - 1],
                 style=discord.ButtonStyle.success if selected else discord.ButtonStyle.secondary,
-                custom_id=f"closer:checkin:{guild_id}:{user_id}:{choice}",
+                custom_id=self.spec.build(guild=guild_id, user=user_id, choice=choice),
                 row=0,
             )
         super().__init__(button)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> CheckinButton:
-        return cls(int(match["guild"]), int(match["user"]), match["choice"])
 
     async def handle(self, interaction: discord.Interaction) -> None:
         couple = await couple_for(interaction, guild_id=self.guild_id)
@@ -288,7 +281,7 @@ async def respond_saved(
 
 
 class CelebrateButton(
-    SafeCallback, discord.ui.DynamicItem[discord.ui.Button], template=r"closer:win:(?P<win>\d+)"
+    SafeCallback, discord.ui.DynamicItem[discord.ui.Button], custom_id=CustomId("closer:win:{win:int}")
 ):
     """Celebrate a win; only the partner of whoever shared it can press it, once."""
 
@@ -299,16 +292,10 @@ class CelebrateButton(
                 label="Celebrated" if celebrated else "Celebrate",
                 emoji="🎉",
                 style=discord.ButtonStyle.secondary if celebrated else discord.ButtonStyle.success,
-                custom_id=f"closer:win:{win_id}",
+                custom_id=self.spec.build(win=win_id),
                 disabled=celebrated,
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> CelebrateButton:
-        return cls(int(match["win"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         couple = await couple_for(interaction)

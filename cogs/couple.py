@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -106,7 +105,7 @@ def ledger_line(delivery: Delivery) -> str:
 class InviteButton(
     SafeCallback,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"closer:invite:(?P<action>accept|decline):(?P<invitee>\d+)",
+    custom_id=CustomId("closer:invite:{action}:{invitee:int}", action="accept|decline"),
 ):
     """Accept / Decline on a pairing invitation; only the invited partner can press them."""
 
@@ -117,15 +116,9 @@ class InviteButton(
                 label="Accept" if action == "accept" else "Decline",
                 style=discord.ButtonStyle.success if action == "accept" else discord.ButtonStyle.secondary,
                 emoji="💞" if action == "accept" else None,
-                custom_id=f"closer:invite:{action}:{invitee_id}",
+                custom_id=self.spec.build(action=action, invitee=invitee_id),
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> InviteButton:
-        return cls(match["action"], int(match["invitee"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         if interaction.user.id != self.invitee_id:
@@ -170,22 +163,18 @@ class InviteButton(
         )
 
 
-class SetZoneButton(SafeCallback, discord.ui.DynamicItem[discord.ui.Button], template=r"closer:zone:set"):
+class SetZoneButton(
+    SafeCallback, discord.ui.DynamicItem[discord.ui.Button], custom_id=CustomId("closer:zone:set")
+):
     def __init__(self) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Set my time zone",
                 emoji="🕰️",
                 style=discord.ButtonStyle.primary,
-                custom_id="closer:zone:set",
+                custom_id=self.spec.build(),
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> SetZoneButton:
-        return cls()
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await couple_for(interaction)

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Self
 
 import discord
 from discord import app_commands
@@ -379,20 +379,20 @@ def _tags_input(default: str | None = None) -> discord.ui.TextInput:
     )
 
 
-class NewMemoryButton(SafeCallback, discord.ui.DynamicItem[discord.ui.Button], template=r"closer:memory:new"):
+class NewMemoryButton(
+    SafeCallback, discord.ui.DynamicItem[discord.ui.Button], custom_id=CustomId("closer:memory:new")
+):
     """Opens the "add a memory" form; other features post it (after a call night, ...)."""
 
     def __init__(self, label: str = "Log a memory") -> None:
         super().__init__(
             discord.ui.Button(
-                label=label, emoji="📖", style=discord.ButtonStyle.primary, custom_id="closer:memory:new"
+                label=label, emoji="📖", style=discord.ButtonStyle.primary, custom_id=self.spec.build()
             )
         )
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> NewMemoryButton:
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> Self:
         return cls(item.label or "Log a memory")
 
     async def handle(self, interaction: discord.Interaction) -> None:

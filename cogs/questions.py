@@ -14,7 +14,6 @@ behind ``bot/db/repositories/questions.py``.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -242,7 +241,9 @@ def cog_of(interaction: discord.Interaction) -> QuestionCog:
 
 
 class AnswerButton(
-    SafeCallback, discord.ui.DynamicItem[discord.ui.Button], template=r"closer:question:answer:(?P<day>\d+)"
+    SafeCallback,
+    discord.ui.DynamicItem[discord.ui.Button],
+    custom_id=CustomId("closer:question:answer:{day:int}"),
 ):
     def __init__(self, day_id: int) -> None:
         self.day_id = day_id
@@ -251,22 +252,18 @@ class AnswerButton(
                 label="Answer",
                 emoji="✍️",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"closer:question:answer:{day_id}",
+                custom_id=self.spec.build(day=day_id),
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> AnswerButton:
-        return cls(int(match["day"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await cog_of(interaction).open_answer(interaction, self.day_id)
 
 
 class SkipButton(
-    SafeCallback, discord.ui.DynamicItem[discord.ui.Button], template=r"closer:question:skip:(?P<day>\d+)"
+    SafeCallback,
+    discord.ui.DynamicItem[discord.ui.Button],
+    custom_id=CustomId("closer:question:skip:{day:int}"),
 ):
     def __init__(self, day_id: int) -> None:
         self.day_id = day_id
@@ -275,15 +272,9 @@ class SkipButton(
                 label="Skip",
                 emoji="⏭️",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"closer:question:skip:{day_id}",
+                custom_id=self.spec.build(day=day_id),
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> SkipButton:
-        return cls(int(match["day"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await cog_of(interaction).ask_to_skip(interaction, self.day_id)
@@ -333,7 +324,7 @@ class AnswerModal(PersistentModal, custom_id=CustomId("closer:modal:question:{da
 
 
 class CategorySelect(
-    SafeCallback, discord.ui.DynamicItem[discord.ui.Select], template=r"closer:question:categories"
+    SafeCallback, discord.ui.DynamicItem[discord.ui.Select], custom_id=CustomId("closer:question:categories")
 ):
     def __init__(self, enabled: frozenset[str] = frozenset(), counts: dict[str, str] | None = None) -> None:
         counts = counts or {}
@@ -349,7 +340,7 @@ class CategorySelect(
         ]
         super().__init__(
             discord.ui.Select(
-                custom_id="closer:question:categories",
+                custom_id=self.spec.build(),
                 placeholder="Categories to draw from",
                 min_values=1,
                 max_values=len(options),
@@ -357,17 +348,13 @@ class CategorySelect(
             )
         )
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str]
-    ) -> CategorySelect:
-        return cls()
-
     async def handle(self, interaction: discord.Interaction) -> None:
         await cog_of(interaction).choose_draw(interaction, categories=self.item.values)
 
 
-class TierSelect(SafeCallback, discord.ui.DynamicItem[discord.ui.Select], template=r"closer:question:tiers"):
+class TierSelect(
+    SafeCallback, discord.ui.DynamicItem[discord.ui.Select], custom_id=CustomId("closer:question:tiers")
+):
     def __init__(self, enabled: frozenset[int] = frozenset()) -> None:
         about = {1: "easy, playful questions", 2: "about you and your life", 3: "the big, tender ones"}
         options = [
@@ -381,19 +368,13 @@ class TierSelect(SafeCallback, discord.ui.DynamicItem[discord.ui.Select], templa
         ]
         super().__init__(
             discord.ui.Select(
-                custom_id="closer:question:tiers",
+                custom_id=self.spec.build(),
                 placeholder="Depths to draw from",
                 min_values=1,
                 max_values=len(options),
                 options=options,
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str]
-    ) -> TierSelect:
-        return cls()
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await cog_of(interaction).choose_draw(interaction, tiers=[int(v) for v in self.item.values])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -140,7 +139,7 @@ async def deliver_session(bot: CloserBot, occurrence: Occurrence, ritual: Ritual
 class SessionAnswerButton(
     SafeCallback,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"closer:session:(?P<run>\d+):(?P<step>\d+)",
+    custom_id=CustomId("closer:session:{run:int}:{step:int}"),
 ):
     def __init__(self, run_id: int, step: int) -> None:
         self.run_id, self.step = run_id, step
@@ -149,15 +148,9 @@ class SessionAnswerButton(
                 label="Answer",
                 emoji="✍️",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"closer:session:{run_id}:{step}",
+                custom_id=self.spec.build(run=run_id, step=step),
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> SessionAnswerButton:
-        return cls(int(match["run"]), int(match["step"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         couple = await couple_for(interaction)
@@ -369,7 +362,7 @@ async def deliver_gratitude(bot: CloserBot, occurrence: Occurrence, ritual: Ritu
 
 
 class GratitudeButton(
-    SafeCallback, discord.ui.DynamicItem[discord.ui.Button], template=r"closer:gratitude:(?P<run>\d+)"
+    SafeCallback, discord.ui.DynamicItem[discord.ui.Button], custom_id=CustomId("closer:gratitude:{run:int}")
 ):
     def __init__(self, run_id: int) -> None:
         self.run_id = run_id
@@ -378,15 +371,9 @@ class GratitudeButton(
                 label="Share mine",
                 emoji="🙏",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"closer:gratitude:{run_id}",
+                custom_id=self.spec.build(run=run_id),
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> GratitudeButton:
-        return cls(int(match["run"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         couple = await couple_for(interaction)
@@ -494,7 +481,7 @@ def goodnight_view(guild_id: int) -> discord.ui.View:
 class GoodnightButton(
     SafeCallback,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"closer:goodnight:(?P<guild>\d+):(?P<choice>write|q\d)",
+    custom_id=CustomId("closer:goodnight:{guild:int}:{choice}", choice=r"write|q\d"),
 ):
     def __init__(self, guild_id: int, choice: str) -> None:
         self.guild_id, self.choice = guild_id, choice
@@ -506,14 +493,10 @@ class GoodnightButton(
                 discord.ButtonStyle.secondary,
             )
         super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"closer:goodnight:{guild_id}:{choice}")
+            discord.ui.Button(
+                label=label, style=style, custom_id=self.spec.build(guild=guild_id, choice=choice)
+            )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> GoodnightButton:
-        return cls(int(match["guild"]), match["choice"])
 
     async def handle(self, interaction: discord.Interaction) -> None:
         couple = await couple_for(interaction, guild_id=self.guild_id)

@@ -24,7 +24,8 @@ from pathlib import Path
 from bot.client import EXTENSIONS, CloserBot
 from bot.clock import FakeClock
 from bot.settings import Settings
-from emulator import Fake
+from emulator import Fake, InteractionResult
+from emulator.results import Msg
 from emulator.state import Channel, Guild, User
 
 # A Tuesday: 13:00 in Berlin, 04:00 in Los Angeles.
@@ -105,7 +106,7 @@ class Closer:
 
 
 def available_extensions() -> tuple[str, ...]:
-    """The extensions that can be imported (tests/test_extensions.py checks they all can)."""
+    """The extensions that can be imported (tests/core/test_bot.py checks they all can)."""
     return tuple(name for name in EXTENSIONS if importlib.util.find_spec(name) is not None)
 
 
@@ -129,3 +130,55 @@ def png(seed: int = 0) -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixel = zlib.compress(bytes([0, seed % 256, (seed // 256) % 256, 7]))
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixel) + chunk(b"IEND", b"")
+
+
+NEXT_POST = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, Alice's zone
+
+
+# -- the daily question, as the partners see it -------------------------------------------------
+
+
+def question_posts(fake: Fake, people: People) -> list[Msg]:
+    """The daily question posts in the shared channel, oldest first."""
+    return [m for m in fake.messages(people.channel) if (m.embed or {}).get("title", "").startswith("Day ")]
+
+
+def latest_post(fake: Fake, people: People) -> Msg:
+    posts = question_posts(fake, people)
+    assert posts, "no question was posted"
+    return posts[-1]
+
+
+def question_of(post: Msg) -> str:
+    assert post.embed is not None
+    return post.embed["description"].strip("*~")
+
+
+async def post_now(fake: Fake, people: People) -> Msg:
+    reply = await fake.slash(people.alice, "question now")
+    assert "Posted today's question" in reply.all_text, reply.all_text
+    await fake.idle()
+    return latest_post(fake, people)
+
+
+async def answer(fake: Fake, target: Msg | InteractionResult, user: User, text: str) -> InteractionResult:
+    """Press Answer on ``target`` as ``user`` and submit ``text``."""
+    form = await fake.click(target, "Answer", user)
+    assert form.modal is not None, form.text
+    done = await fake.submit_modal(form, {"Your answer": text}, user)
+    await fake.idle()
+    return done
+
+
+def reveal_messages(fake: Fake, people: People) -> list[Msg]:
+    return [m for thread in fake.threads(people.channel) for m in fake.messages(thread)]
+
+
+def reveal_text(fake: Fake, people: People) -> str:
+    return "\n".join(m.text for m in reveal_messages(fake, people))
+
+
+def field_text(msg: Msg, name: str) -> str:
+    """The value of every field called ``name`` (or ``name (cont.)``), joined: an answer in full."""
+    assert msg.embed is not None
+    return "".join(f["value"] for f in msg.embed.get("fields", []) if f["name"] in (name, f"{name} (cont.)"))

@@ -14,7 +14,8 @@ and the parser all come from that one declaration, so they cannot drift apart::
         def __init__(self, day: int) -> None:
             super().__init__(discord.ui.Button(label="Answer", custom_id=self.spec.build(day=day)))
 
-``from_custom_id`` is then ``cls(**spec.parse(match))``, unless the class needs more than its id.
+``from_custom_id`` is then ``cls(*spec.parse(match).values())`` (the id's fields, in order, are the
+first arguments of ``__init__``), unless the class needs more than its id.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ class SafeCallback:
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> Self:
-        return cls(**cls.spec.parse(match))
+        return cls(*cls.spec.parse(match).values())
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:

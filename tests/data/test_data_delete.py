@@ -11,8 +11,8 @@ import pytest
 
 from bot.db.repositories.data import DataRepository
 from emulator import Fake
+from tests.data.test_data_export import export_of, fill
 from tests.support import Closer, People, png
-from tests.test_data_export import export_of, fill
 
 
 def photo_files(closer: Closer) -> set[Path]:

@@ -16,7 +16,7 @@ from bot.settings import Settings
 from emulator import Fake
 from tests.support import Closer, People
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_extension_exists() -> None:

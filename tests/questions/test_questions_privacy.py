@@ -9,8 +9,7 @@ from typing import Any
 from bot.db.models import Couple
 from bot.registry import Place
 from emulator import Fake
-from tests.support import Closer, People
-from tests.test_questions import answer, latest_post, post_now, reveal_text
+from tests.support import Closer, People, answer, latest_post, post_now, reveal_text
 
 SECRET = "pineapple-umbrella-7731"
 

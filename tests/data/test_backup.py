@@ -28,7 +28,7 @@ from bot.backup import (
 from emulator import Fake
 from tests.support import Closer, People, png
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BACKUP_TIME = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
 

@@ -29,7 +29,7 @@ from bot.export import (
     unpack,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STAMP = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 ALICE, BOB = "1001", "1002"
 

@@ -18,10 +18,9 @@ from bot.export import BOOK_NAME, JSON_NAME, PART_NAME, ExportDocument, parse_do
 from bot.mood import Sharing
 from emulator import Fake
 from emulator.results import Msg
-from tests.support import Closer, People, png
-from tests.test_questions import answer, latest_post, post_now
+from tests.support import Closer, People, answer, latest_post, png, post_now
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Texts that must never reach the other partner's export.
 BOB_UNREVEALED = "bob-unrevealed-4417"
@@ -242,7 +241,7 @@ async def test_check_ins_shared_as_nothing_are_left_out_entirely(filled: People,
 
 async def test_the_export_is_valid_against_the_documented_schema(filled: People, fake: Fake) -> None:
     """closer-export.json validates against the JSON Schema printed in docs/export-format.md."""
-    from tests.test_export_format import documented_schema, validate
+    from tests.data.test_export_format import documented_schema, validate
 
     _, files = await export_of(fake, filled.alice)
     problems = validate(json.loads(files[JSON_NAME]), documented_schema())

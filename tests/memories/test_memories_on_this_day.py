@@ -9,8 +9,8 @@ from bot.db.repositories.memories import NewMemory, PhotoFile
 from bot.db.repositories.rituals import Ritual
 from bot.registry import Hook
 from emulator import Fake
+from tests.memories.test_memories import repo
 from tests.support import Closer, People, png
-from tests.test_memories import repo
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

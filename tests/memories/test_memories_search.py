@@ -22,8 +22,8 @@ from bot.db.repositories.memories import (
 )
 from bot.errors import APOLOGY
 from emulator import Fake
+from tests.memories.test_memories import seed
 from tests.support import Closer, People
-from tests.test_memories import seed
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

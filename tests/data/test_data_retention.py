@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from emulator import Fake
+from tests.data.test_data_delete import photo_files, rows_of
 from tests.support import START, Closer, People, png
-from tests.test_data_delete import photo_files, rows_of
 
 REMOVED_AT = START
 PURGE_HOUR = 4  # UTC

@@ -4,67 +4,23 @@ test_questions_privacy.py."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from bot.questions import bank
 from emulator import Fake
-from emulator.results import InteractionResult, Msg
-from emulator.state import User
-from tests.support import Closer, People
-
-NEXT_POST = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, Alice's zone
-
-
-# -- helpers shared by the question tests --------------------------------------------------------
-
-
-def question_posts(fake: Fake, people: People) -> list[Msg]:
-    """The daily question posts in the shared channel, oldest first."""
-    return [m for m in fake.messages(people.channel) if (m.embed or {}).get("title", "").startswith("Day ")]
-
-
-def latest_post(fake: Fake, people: People) -> Msg:
-    posts = question_posts(fake, people)
-    assert posts, "no question was posted"
-    return posts[-1]
-
-
-def question_of(post: Msg) -> str:
-    assert post.embed is not None
-    return post.embed["description"].strip("*~")
-
-
-async def post_now(fake: Fake, people: People) -> Msg:
-    reply = await fake.slash(people.alice, "question now")
-    assert "Posted today's question" in reply.all_text, reply.all_text
-    await fake.idle()
-    return latest_post(fake, people)
-
-
-async def answer(fake: Fake, target: Msg | InteractionResult, user: User, text: str) -> InteractionResult:
-    """Press Answer on ``target`` as ``user`` and submit ``text``."""
-    form = await fake.click(target, "Answer", user)
-    assert form.modal is not None, form.text
-    done = await fake.submit_modal(form, {"Your answer": text}, user)
-    await fake.idle()
-    return done
-
-
-def reveal_messages(fake: Fake, people: People) -> list[Msg]:
-    return [m for thread in fake.threads(people.channel) for m in fake.messages(thread)]
-
-
-def reveal_text(fake: Fake, people: People) -> str:
-    return "\n".join(m.text for m in reveal_messages(fake, people))
-
-
-def field_text(msg: Msg, name: str) -> str:
-    """The value of every field called ``name`` (or ``name (cont.)``), joined: an answer in full."""
-    assert msg.embed is not None
-    return "".join(f["value"] for f in msg.embed.get("fields", []) if f["name"] in (name, f"{name} (cont.)"))
-
+from tests.support import (
+    NEXT_POST,
+    Closer,
+    People,
+    answer,
+    field_text,
+    latest_post,
+    post_now,
+    question_of,
+    question_posts,
+    reveal_messages,
+    reveal_text,
+)
 
 # -- posting -------------------------------------------------------------------------------------
 

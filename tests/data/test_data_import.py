@@ -15,8 +15,8 @@ import pytest
 from bot.export import JSON_NAME, content_of
 from emulator import Fake
 from emulator.state import Guild
+from tests.data.test_data_export import export_of, export_zips, fill, unzip
 from tests.support import Closer, People, png
-from tests.test_data_export import export_of, export_zips, fill, unzip
 
 
 def new_server(fake: Fake, people: People, *members: Any) -> Guild:

@@ -8,8 +8,7 @@ from datetime import timedelta
 
 from bot.questions import bank
 from emulator import Fake
-from tests.support import Closer, People
-from tests.test_questions import NEXT_POST, latest_post, question_of
+from tests.support import NEXT_POST, Closer, People, latest_post, question_of
 
 FUN_LIGHT = {q.text for q in bank() if q.category == "fun" and q.tier == 1}
 

@@ -9,11 +9,15 @@ from typing import Any
 from bot.db.models import Couple
 from bot.registry import Contribution, Hook, Place
 from emulator import Fake
-from tests.support import ALICE_ZONE, BOB_ZONE, Closer, People, pair
-from tests.test_questions import (
+from tests.support import (
+    ALICE_ZONE,
+    BOB_ZONE,
     NEXT_POST,
+    Closer,
+    People,
     answer,
     latest_post,
+    pair,
     post_now,
     question_of,
     question_posts,
