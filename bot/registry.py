@@ -166,7 +166,7 @@ class Registry:
         """``on_interaction`` listener: route Closer's form submissions to their handlers."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        data: Mapping[str, Any] = interaction.data or {}
         custom_id = str(data.get("custom_id", ""))
         if not custom_id.startswith("closer:"):
             return

@@ -61,4 +61,4 @@ async def migrate(db: Database) -> int:
                 await conn.execute("ROLLBACK")
             raise
         current = migration.version
-    return current
+    return int(current)

@@ -3,9 +3,11 @@
 - :mod:`~bot.scheduler.rules`: pure occurrence maths (next occurrence, quiet hours, deadlines).
 - :mod:`~bot.scheduler.delivery`: :class:`Occurrence`, :class:`Sent`, :class:`Kind`, and the
   :class:`Messenger` protocol through which a delivery reaches Discord.
-- :mod:`~bot.scheduler.engine`: :class:`Scheduler`, claims in the ledger, catch-up, retries.
+- :mod:`~bot.scheduler.engine`: :class:`Scheduler`: arming from the table, catch-up, retries later.
+- :mod:`~bot.scheduler.claims`: claims in the ledger, so each occurrence is delivered once.
 """
 
+from bot.scheduler.claims import NONCE_WINDOW
 from bot.scheduler.delivery import (
     LATE_AFTER,
     PACED,
@@ -20,7 +22,7 @@ from bot.scheduler.delivery import (
     describe,
     retryable,
 )
-from bot.scheduler.engine import ARM_WINDOW, NONCE_WINDOW, REFILL_EVERY, Couples, Scheduler
+from bot.scheduler.engine import ARM_WINDOW, REFILL_EVERY, Couples, Scheduler
 from bot.scheduler.rules import fire_time, next_occurrence, schedule_zone
 
 __all__ = [

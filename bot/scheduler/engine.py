@@ -33,25 +33,20 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock
 from bot.db.models import Couple, Schedule
 from bot.db.repositories.schedules import ScheduleRepository
+from bot.scheduler.claims import claim_and_deliver, settle_stale_claims
 from bot.scheduler.delivery import (
     PACED,
-    DeliveryFailed,
     Kind,
     Messenger,
     Occurrence,
     RateGate,
     default_deadline,
-    describe,
-    retryable,
 )
 from bot.scheduler.rules import definition, fire_time, next_occurrence, once_next
 from bot.timeutil import ALL_DAYS
 
 log = logging.getLogger(__name__)
 
-# Discord enforces a message nonce for "the past few minutes": a claim younger than this that
-# never completed is re-sent with the same nonce, so Discord drops it if the first went through.
-NONCE_WINDOW = timedelta(minutes=2)
 # Never walk more than this many past occurrences of one schedule in a single catch-up.
 CATCH_UP_LIMIT = 1000
 # APScheduler holds jobs only for what fires within this window; a refill job arms the next
@@ -130,7 +125,7 @@ class Scheduler:
 
         Overdue schedules are in the window too: APScheduler runs them at once (catch-up).
         """
-        await self._settle_stale_claims()
+        await settle_stale_claims(self.repo, self.now())
         self._horizon = self.now() + self.window
         for schedule_id, fire_at in await self.repo.armed(until=self._horizon):
             self._arm(schedule_id, datetime.fromtimestamp(fire_at, UTC))
@@ -155,21 +150,6 @@ class Scheduler:
         if self._started:
             self.aps.shutdown(wait=False)
             self._started = False
-
-    async def _settle_stale_claims(self) -> None:
-        now = self.now()
-        for schedule_id, key, claimed_at in await self.repo.stale_claims():
-            if now - claimed_at <= NONCE_WINDOW:
-                # Safe to send again: the nonce makes Discord drop it if the first attempt landed.
-                await self.repo.record(schedule_id, key, "retry", now, detail="interrupted by a restart")
-            else:
-                await self.repo.record(
-                    schedule_id,
-                    key,
-                    "failed",
-                    now,
-                    detail="Closer stopped while sending this; it may not have been posted",
-                )
 
     # -- defining schedules ----------------------------------------------------------------------
 
@@ -424,7 +404,7 @@ class Scheduler:
             elif now > deadline:
                 missed.append(last)
             else:
-                retry = await self._deliver(kind, occurrence)
+                retry = await claim_and_deliver(self.repo, kind, occurrence, self.retry_delays, self.clock)
                 if retry:
                     await self.repo.record_missed(schedule_id, missed, now, "Closer was offline then")
                     retry_at = min(now + self.retry_later, deadline)
@@ -443,57 +423,9 @@ class Scheduler:
             else:
                 await self._arm_once(fresh, couple)
             return
-        fire = fire_time(schedule, couple, nominal) if nominal else None
-        await self.repo.set_next(schedule_id, nominal, fire)
-        self._arm(schedule_id, fire)
-
-    async def _deliver(self, kind: Kind, occurrence: Occurrence) -> bool:
-        """Claim and deliver one occurrence; True when it should be retried later."""
-        schedule, key = occurrence.schedule, occurrence.scheduled_at
-        if not await self.repo.claim(schedule.id, key, occurrence.now):
-            return False  # already handled: by another firing, or before a restart
-        last_error: BaseException | None = None
-        for delay in (0.0, *self.retry_delays):
-            if delay:
-                await asyncio.sleep(delay)
-            try:
-                sent = await kind.deliver(occurrence)
-            except DeliveryFailed as error:
-                await self.repo.record(schedule.id, key, "failed", self.now(), detail=str(error))
-                return False
-            except Exception as error:
-                if retryable(error):
-                    last_error = error
-                    log.warning(
-                        "Delivery of %s at %s failed (%s); retrying", schedule.label, key, describe(error)
-                    )
-                    continue
-                log.exception("Delivery of %s at %s failed", schedule.label, key)
-                await self.repo.record(schedule.id, key, "failed", self.now(), detail=describe(error))
-                return False
-            if sent is None:
-                detail = "; ".join(occurrence.notes) or "nothing to post"
-                await self.repo.record(schedule.id, key, "skipped", self.now(), detail=detail)
-            else:
-                notes = "; ".join(n for n in [sent.detail, *occurrence.notes] if n) or None
-                await self.repo.record(
-                    schedule.id,
-                    key,
-                    "late" if occurrence.late else "sent",
-                    self.now(),
-                    message_id=sent.message_id,
-                    channel_id=sent.channel_id,
-                    detail=notes,
-                )
-            return False
-        await self.repo.record(
-            schedule.id,
-            key,
-            "retry",
-            self.now(),
-            detail=f"Discord unavailable ({describe(last_error) if last_error else 'unknown'}); retrying",
-        )
-        return True
+        next_fire = fire_time(schedule, couple, nominal) if nominal else None
+        await self.repo.set_next(schedule_id, nominal, next_fire)
+        self._arm(schedule_id, next_fire)
 
     # -- views for status ----------------------------------------------------------------------
 

@@ -13,9 +13,8 @@ from typing import Any, Self
 import discord
 
 from bot.errors import UserError
-from bot.registry import registry_of
 from bot.ui.components import CustomId, SafeCallback
-from bot.ui.types import ConfirmHandler
+from bot.ui.types import ConfirmHandler, handlers_of
 
 __all__ = ["ConfirmButton", "ConfirmHandler", "confirm_view"]
 
@@ -60,7 +59,7 @@ class ConfirmButton(
                 content="Cancelled. Nothing was changed.", embed=None, view=None
             )
             return
-        handler = registry_of(interaction.client).confirmations.get(self.action)
+        handler = handlers_of(interaction.client).confirmations.get(self.action)
         if handler is None:
             raise UserError("This confirmation has expired. Please run the command again.")
         await interaction.response.defer()

@@ -10,9 +10,8 @@ from __future__ import annotations
 import discord
 
 from bot.errors import UserError
-from bot.registry import registry_of
 from bot.ui.components import CustomId, SafeCallback
-from bot.ui.types import Page, PageSource
+from bot.ui.types import Page, PageSource, handlers_of
 
 __all__ = ["Page", "PageButton", "PageSource", "clamp_page", "page_view", "send_pages"]
 
@@ -49,7 +48,7 @@ class PageButton(
         )
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        source = registry_of(interaction.client).pages.get(self.source)
+        source = handlers_of(interaction.client).pages.get(self.source)
         if source is None:
             raise UserError("This list has expired. Please run the command again.")
         page = await source(interaction, self.page, self.arg)
@@ -76,11 +75,11 @@ async def send_pages(
     interaction: discord.Interaction, source: str, arg: str = "", *, ephemeral: bool = True
 ) -> None:
     """Answer an interaction with the first page of ``source``."""
-    page = await registry_of(interaction.client).pages[source](interaction, 0, arg)
+    page = await handlers_of(interaction.client).pages[source](interaction, 0, arg)
     view = page_view(source, page, arg)
-    await interaction.response.send_message(
-        embed=page.embed,
-        files=list(page.files),
-        ephemeral=ephemeral,
-        **({"view": view} if view is not None else {}),
-    )
+    if view is None:
+        await interaction.response.send_message(embed=page.embed, files=list(page.files), ephemeral=ephemeral)
+    else:
+        await interaction.response.send_message(
+            embed=page.embed, files=list(page.files), ephemeral=ephemeral, view=view
+        )

@@ -411,7 +411,7 @@ class MemoryRepository:
         return (await self._with_photos([row]))[0]
 
     async def count(self, guild_id: int) -> int:
-        return await self.db.fetchval("SELECT count(*) FROM memories WHERE guild_id = ?", (guild_id,))
+        return int(await self.db.fetchval("SELECT count(*) FROM memories WHERE guild_id = ?", (guild_id,)))
 
     async def page(self, guild_id: int, *, offset: int, limit: int) -> list[Memory]:
         """Memories newest memory date first (then newest written first)."""

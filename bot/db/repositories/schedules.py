@@ -189,6 +189,7 @@ class ScheduleRepository:
                 ),
             )
             row = await cursor.fetchone()
+            assert row is not None  # RETURNING always yields the row
             return int(row[0])
 
     async def upsert_once_many(
