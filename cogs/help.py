@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.client import CloserBot
+from bot.feature import Feature
 from bot.ui.embeds import FIELD_VALUE_LIMIT, FIELDS_LIMIT, chunks, embed
 
 ABOUT = (
@@ -53,7 +53,7 @@ def help_embed(tree: app_commands.CommandTree) -> discord.Embed:
     return card
 
 
-class HelpCog(commands.Cog):
+class HelpCog(Feature):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
 

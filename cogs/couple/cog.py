@@ -1,0 +1,163 @@
+"""/couple: pair with your partner, your zone, quiet hours, travel and the couple's status."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import current, in_server, partner_only
+from bot.client import CloserBot
+from bot.errors import UserError
+from bot.feature import Feature
+from bot.registry import Contribution
+from bot.timeutil import QuietHours, discord_timestamp, format_clock, parse_clock
+from bot.transformers import Zone
+from cogs.couple import embeds, views
+from cogs.couple.service import CoupleService, check_channel, check_partner
+
+
+class CoupleCog(
+    Feature,
+    commands.GroupCog,
+    group_name="couple",
+    group_description="Pair with your partner and set your times",
+):
+    def __init__(self, bot: CloserBot) -> None:
+        self.bot = bot
+        self.service = CoupleService(bot.couples, bot.registry, bot.scheduler, bot.schedules, bot.clock)
+
+    def contribution(self) -> Contribution:
+        return Contribution(items=views.ITEMS, modals=views.MODALS)
+
+    # -- setup ---------------------------------------------------------------------------------
+
+    @app_commands.command(name="setup")
+    @app_commands.describe(
+        partner="Your partner (they will get an invitation to accept)",
+        channel="The channel Closer posts in for the two of you",
+        timezone="Your time zone: a city like Berlin or a zone like America/New_York",
+    )
+    @in_server()
+    async def setup(
+        self,
+        interaction: discord.Interaction,
+        partner: discord.Member,
+        channel: discord.TextChannel,
+        timezone: Zone,
+    ) -> None:
+        """Invite your partner to pair with you in this server."""
+        assert interaction.guild is not None
+        guild_id, user = interaction.guild.id, interaction.user
+        check_partner(user, partner)
+        existing = await self.service.existing(guild_id, user.id)
+        check_channel(channel)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # posting may be slow
+        couples = self.service.couples
+        now = self.service.clock.now()
+        await couples.invite(
+            guild_id=guild_id,
+            channel_id=channel.id,
+            inviter_id=user.id,
+            inviter_name=user.display_name,
+            invitee_id=partner.id,
+            zone=timezone.key,
+            now=now,
+        )
+        try:
+            message = await channel.send(
+                content=f"{partner.mention}, you're invited!",
+                embed=embeds.invitation_embed(user, timezone, channel, now),
+                view=views.invitation_view(partner.id),
+                allowed_mentions=discord.AllowedMentions(users=[partner]),
+            )
+        except discord.HTTPException as error:
+            await couples.cancel_invitation(guild_id)
+            raise UserError(
+                f"I couldn't post the invitation in {channel.mention} ({error.text or error.status}). "
+                "Check my permissions there and try again."
+            ) from error
+        await couples.set_invite_message(guild_id, message.id)
+        replaced = existing is not None and not existing.paired
+        await interaction.followup.send(
+            ("Your earlier invitation was replaced. " if replaced else "")
+            + f"Invitation sent to {partner.mention} in {channel.mention}. "
+            "Once they accept, you're paired.",
+            ephemeral=True,
+        )
+
+    # -- zone, quiet hours, travel -------------------------------------------------------------
+
+    @app_commands.command(name="timezone")
+    @app_commands.describe(timezone="A city like Berlin or São Paulo, or a zone like America/New_York")
+    @partner_only()
+    async def timezone(self, interaction: discord.Interaction, timezone: Zone) -> None:
+        """Set your own time zone."""
+        couple, partner = current(interaction)
+        reply = await views.set_zone(self.service, couple, partner.user_id, timezone)
+        await interaction.response.send_message(reply, ephemeral=True)
+
+    @app_commands.command(name="quiet")
+    @app_commands.describe(
+        start="When your quiet hours start, like 23:00",
+        end="When they end, like 08:00 (same = no quiet hours)",
+    )
+    @partner_only()
+    async def quiet(
+        self,
+        interaction: discord.Interaction,
+        start: app_commands.Range[str, 1, 10],
+        end: app_commands.Range[str, 1, 10],
+    ) -> None:
+        """Your quiet hours: personal pings wait until they end."""
+        couple, partner = current(interaction)
+        hours = QuietHours(parse_clock(start), parse_clock(end))
+        await self.service.set_quiet(couple, partner.user_id, hours)
+        if hours.start == hours.end:
+            text = "Quiet hours are off: personal pings can reach you at any time."
+        else:
+            text = (
+                f"Quiet hours set to {hours} your time. Personal pings that would land then wait until "
+                f"{format_clock(hours.end)}."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="travel")
+    @app_commands.describe(
+        timezone="Where you're going (a city or zone), or `home` to end a trip now",
+        until="The date you're back, YYYY-MM-DD: your home zone returns that day",
+    )
+    @partner_only()
+    async def travel(
+        self,
+        interaction: discord.Interaction,
+        timezone: app_commands.Range[str, 1, 64],
+        until: app_commands.Range[str, 0, 20] = "",
+    ) -> None:
+        """A temporary time zone for a trip; it switches back by itself."""
+        couple, partner = current(interaction)
+        if timezone.strip().lower() == "home":
+            await self.service.end_trip(couple, partner.user_id)
+            home = partner.home_zone or couple.first.home_zone
+            await interaction.response.send_message(
+                f"Welcome home! Closer uses your home zone `{home}` again.", ephemeral=True
+            )
+            return
+        trip = await self.service.start_trip(couple, partner.user_id, timezone, until)
+        await interaction.response.send_message(
+            f"Safe travels ✈️ Until {discord_timestamp(trip.ends, 'D')} Closer uses `{trip.zone.key}` for you "
+            f"(it's {trip.now.astimezone(trip.zone):%H:%M} there); then `{couple.zone_of(partner, trip.ends).key}` again. "
+            "Your check-ins and other personal pings follow you.",
+            ephemeral=True,
+        )
+
+    # -- status --------------------------------------------------------------------------------
+
+    @app_commands.command(name="status")
+    @partner_only()
+    async def status(self, interaction: discord.Interaction) -> None:
+        """Both partners' local times, shared awake hours, what's next and recent deliveries."""
+        couple, _ = current(interaction)
+        status = await self.service.status(couple)
+        card = embeds.status_embed(couple, status.now, status.upcoming, status.sections, status.recent)
+        await interaction.response.send_message(embed=card, ephemeral=True)
