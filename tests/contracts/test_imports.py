@@ -42,7 +42,9 @@ def cycles(graph: grimp.ImportGraph) -> list[list[str]]:
 
 def test_no_module_of_closer_takes_part_in_an_import_cycle() -> None:
     """bot/ and cogs/ import each other's modules in one direction only (TYPE_CHECKING imports count)."""
-    graph = grimp.build_graph("bot", "cogs", include_external_packages=False, exclude_type_checking_imports=False)
+    graph = grimp.build_graph(
+        "bot", "cogs", include_external_packages=False, exclude_type_checking_imports=False
+    )
     assert cycles(graph) == []
 
 
