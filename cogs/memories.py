@@ -36,12 +36,11 @@ from bot.db.repositories.memories import (
     TAGS_LIMIT,
     TITLE_LIMIT,
     DraftAttachment,
-    Memory,
     MemoryRepository,
     PhotoFile,
     normalise_tags,
-    search_terms,
 )
+from bot.db.repositories.memory_search import Memory, search_terms
 from bot.db.repositories.rituals import Ritual
 from bot.errors import UserError
 from bot.feature import Feature

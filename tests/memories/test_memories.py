@@ -9,7 +9,8 @@ import discord
 import pytest
 
 from bot.db.models import Couple, Partner
-from bot.db.repositories.memories import DESCRIPTION_LIMIT, Memory, MemoryRepository, NewMemory
+from bot.db.repositories.memories import DESCRIPTION_LIMIT, MemoryRepository, NewMemory
+from bot.db.repositories.memory_search import Memory
 from bot.errors import UserError
 from bot.timeutil import QuietHours
 from bot.ui.embeds import EMBED_TOTAL_LIMIT, embed_size, pack
