@@ -102,7 +102,8 @@ def percentile(values: list[float], q: float) -> float:
 
 async def one_run(run_index: int) -> dict[str, float]:
     from bot.client import CloserBot
-    from bot.db.repositories.memories import MemoryRepository, NewMemory, search_terms
+    from bot.db.repositories.memories import MemoryRepository, NewMemory
+    from bot.db.repositories.memory_search import search_terms
     from bot.settings import Settings
     from emulator import Fake
 

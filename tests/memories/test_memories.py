@@ -9,19 +9,15 @@ import discord
 import pytest
 
 from bot.db.models import Couple, Partner
-from bot.db.repositories.memories import DESCRIPTION_LIMIT, Memory, MemoryRepository, NewMemory
+from bot.db.repositories.memories import DESCRIPTION_LIMIT, MemoryRepository, NewMemory
+from bot.db.repositories.memory_search import Memory
 from bot.errors import UserError
 from bot.timeutil import QuietHours
 from bot.ui.embeds import EMBED_TOTAL_LIMIT, embed_size, pack
-from cogs.memories import (
-    MemoryCog,
-    NewMemoryButton,
-    anniversary_heading,
-    clean_description,
-    clean_tags,
-    clean_title,
-    memory_embeds,
-)
+from cogs.memories import MemoryCog
+from cogs.memories.embeds import anniversary_heading, memory_embeds
+from cogs.memories.rules import clean_description, clean_tags, clean_title
+from cogs.memories.views import NewMemoryButton
 from emulator import Fake
 from emulator.results import Att, InteractionResult
 from tests.support import START, Closer, People, png

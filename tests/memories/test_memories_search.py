@@ -10,16 +10,8 @@ import pytest
 
 from bot.db import Database, migrate
 from bot.db.repositories.couples import CoupleRepository
-from bot.db.repositories.memories import (
-    CANDIDATES,
-    MAX_TERMS,
-    MemoryRepository,
-    NewMemory,
-    anniversary_keys,
-    fts_query,
-    normalise_tags,
-    search_terms,
-)
+from bot.db.repositories.memories import MemoryRepository, NewMemory, normalise_tags
+from bot.db.repositories.memory_search import CANDIDATES, MAX_TERMS, anniversary_keys, fts_query, search_terms
 from bot.errors import APOLOGY
 from emulator import Fake
 from tests.memories.test_memories import seed
