@@ -182,3 +182,11 @@ def field_text(msg: Msg, name: str) -> str:
     """The value of every field called ``name`` (or ``name (cont.)``), joined: an answer in full."""
     assert msg.embed is not None
     return "".join(f["value"] for f in msg.embed.get("fields", []) if f["name"] in (name, f"{name} (cont.)"))
+
+
+async def share_win(fake: Fake, people: People, text: str = "I passed my driving test!") -> Msg:
+    """Alice shares a win with /win; its post in #us, with the Celebrate button."""
+    reply = await fake.slash(people.alice, "win", text=text)
+    assert reply.ephemeral
+    assert "Shared in" in reply.text
+    return await fake.wait_for_message(people.channel, lambda m: "Celebrate" in m.buttons)

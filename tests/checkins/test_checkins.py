@@ -9,7 +9,7 @@ import pytest
 
 from bot.content import load
 from bot.db.repositories.checkins import CheckIn, CheckinRepository
-from cogs.checkins import NOTIFY_DELAY
+from cogs.checkins.service import NOTIFY_DELAY
 from emulator import Fake
 from tests.support import Closer, People
 
