@@ -190,3 +190,12 @@ async def share_win(fake: Fake, people: People, text: str = "I passed my driving
     assert reply.ephemeral
     assert "Shared in" in reply.text
     return await fake.wait_for_message(people.channel, lambda m: "Celebrate" in m.buttons)
+
+
+async def space_restored(closer: Closer, people: People) -> None:
+    """What an import tells the features once it wrote the space: re-arm your schedules."""
+    from bot.registry import Hook
+
+    assert closer.bot is not None
+    restored = await closer.bot.couples.get(people.guild.id)
+    await closer.bot.registry.emit(Hook.SPACE_RESTORED, restored)

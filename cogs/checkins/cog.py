@@ -39,7 +39,10 @@ class CheckinCog(
             kinds=self.service.kinds(),
             items=(CheckinButton,),
             modals=(NoteModal,),
-            hooks=((Hook.COUPLE_PAIRED, self.service.ensure),),
+            hooks=(
+                (Hook.COUPLE_PAIRED, self.service.ensure),
+                (Hook.SPACE_RESTORED, self.service.rearm),
+            ),
             sections=((Place.STATUS, self.service.status_section),),
         )
 

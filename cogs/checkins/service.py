@@ -92,6 +92,16 @@ class CheckinService:
             if await self.schedules.find(ASK, couple.guild_id, str(partner.user_id)) is None:
                 await self.set_ask_time(couple, partner, DEFAULT_ASK_TIME)
 
+    async def rearm(self, couple: Couple) -> None:
+        """``space_restored``: each partner's daily ask runs again as the space had it (its time,
+        days and pause), or at 20:00 for a partner it has none for."""
+        for partner in couple.partners:
+            schedule = await self.schedules.find(ASK, couple.guild_id, str(partner.user_id))
+            if schedule is None or schedule.local_time is None:
+                await self.set_ask_time(couple, partner, DEFAULT_ASK_TIME)
+            else:  # redefined as it is: armed again from now on, a paused one stays paused
+                await self._ask_at(couple, partner, schedule.local_time, schedule.weekdays)
+
     async def set_ask_time(self, couple: Couple, partner: Partner, at: time) -> Schedule:
         schedule = await self._ask_at(couple, partner, at)
         if schedule.paused:

@@ -20,5 +20,6 @@ class DigestCog(Feature):
             hooks=(
                 (Hook.COUPLE_PAIRED, self.service.ensure),
                 (Hook.ZONES_CHANGED, self.service.follow_first_partner),
+                (Hook.SPACE_RESTORED, self.service.rearm),
             ),
         )

@@ -64,6 +64,15 @@ class WeeklyDigest:
         if ritual is not None and home and ritual.zone != home:
             await self.rituals.update(couple, ritual, at=ritual.local_time, zone=home)
 
+    async def rearm(self, couple: Couple) -> None:
+        """``space_restored``: the restored digest runs again as the space had it (its days, time
+        and pause); a space without one gets it as at pairing."""
+        ritual = await self.rituals.repo.find_template(couple.guild_id, DIGEST)
+        if ritual is None:
+            await self.ensure(couple)
+        else:
+            await self.rituals.schedule(couple, ritual)
+
     # -- the post --------------------------------------------------------------------------------
 
     async def week(self, couple: Couple, end: datetime) -> Week:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.registry import Contribution, Place
 from emulator import Fake
-from tests.support import Closer, People, share_win
+from tests.support import Closer, People, share_win, space_restored
 
 BOTH_AWAKE = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)  # Tuesday: 19:00 Berlin, 10:00 Los Angeles
 SUNDAY_DIGEST = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)  # Sunday 19:00 in Berlin (Alice's zone)
@@ -115,3 +115,38 @@ async def test_a_busy_week_is_split_within_discords_limits(
     (digest,) = digests(fake, couple)
     assert "…and 2 more" in digest.text
     assert "https://discord.com/channels/" in digest.text
+
+
+async def test_a_restored_digest_is_posted_again(couple: People, fake: Fake, closer: Closer) -> None:
+    """The digest's ritual is there but its schedule is not: after the restore it posts on Sunday."""
+    assert closer.bot is not None
+    ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "digest")
+    assert ritual is not None
+    await closer.bot.scheduler.cancel_where(couple.guild.id, "ritual", f"{ritual.id}:")
+    await space_restored(closer, couple)
+    await closer.at(SUNDAY_DIGEST)
+    assert len(digests(fake, couple)) == 1
+
+
+async def test_a_restored_paused_digest_stays_paused(couple: People, fake: Fake, closer: Closer) -> None:
+    """A digest the couple paused is not posted after the restore."""
+    assert closer.bot is not None
+    ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "digest")
+    assert ritual is not None
+    await fake.slash(couple.bob, "ritual pause", id=ritual.id)
+    await closer.bot.scheduler.cancel_where(couple.guild.id, "ritual", f"{ritual.id}:")
+    await space_restored(closer, couple)
+    await closer.at(SUNDAY_DIGEST)
+    assert digests(fake, couple) == []
+
+
+async def test_a_restored_space_without_a_digest_gets_one(couple: People, fake: Fake, closer: Closer) -> None:
+    """No digest ritual in the restored space: it is added as at pairing, Sunday 19:00 Berlin."""
+    assert closer.bot is not None
+    ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "digest")
+    assert ritual is not None
+    await closer.bot.rituals.remove(ritual)
+    await space_restored(closer, couple)
+    assert await closer.bot.rituals.repo.find_template(couple.guild.id, "digest") is not None
+    await closer.at(SUNDAY_DIGEST)
+    assert len(digests(fake, couple)) == 1
