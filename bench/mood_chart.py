@@ -32,7 +32,7 @@ NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 async def run() -> dict[str, float]:
     from bot.client import CloserBot
     from bot.clock import FakeClock
-    from bot.mood import checkin_day
+    from bot.moods import checkin_day
     from bot.settings import Settings
     from emulator import Fake
 

@@ -182,3 +182,20 @@ def field_text(msg: Msg, name: str) -> str:
     """The value of every field called ``name`` (or ``name (cont.)``), joined: an answer in full."""
     assert msg.embed is not None
     return "".join(f["value"] for f in msg.embed.get("fields", []) if f["name"] in (name, f"{name} (cont.)"))
+
+
+async def share_win(fake: Fake, people: People, text: str = "I passed my driving test!") -> Msg:
+    """Alice shares a win with /win; its post in #us, with the Celebrate button."""
+    reply = await fake.slash(people.alice, "win", text=text)
+    assert reply.ephemeral
+    assert "Shared in" in reply.text
+    return await fake.wait_for_message(people.channel, lambda m: "Celebrate" in m.buttons)
+
+
+async def space_restored(closer: Closer, people: People) -> None:
+    """What an import tells the features once it wrote the space: re-arm your schedules."""
+    from bot.registry import Hook
+
+    assert closer.bot is not None
+    restored = await closer.bot.couples.get(people.guild.id)
+    await closer.bot.registry.emit(Hook.SPACE_RESTORED, restored)

@@ -73,6 +73,11 @@ class Couple:
     def other(self, user_id: int) -> Partner:
         return next(p for p in self.partners if p.user_id != user_id)
 
+    def name_of(self, user_id: int) -> str:
+        """A partner's display name; a mention for someone no longer in the couple."""
+        partner = self.partner(user_id)
+        return partner.display_name if partner else f"<@{user_id}>"
+
     def zone_of(self, partner: Partner, at: datetime) -> ZoneInfo:
         """A partner's zone; one who has not set theirs yet lives by the first partner's."""
         return partner.zone(at, fallback=self.first.home_zone)

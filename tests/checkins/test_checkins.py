@@ -9,9 +9,9 @@ import pytest
 
 from bot.content import load
 from bot.db.repositories.checkins import CheckIn, CheckinRepository
-from cogs.checkins import NOTIFY_DELAY
+from cogs.checkins.service import NOTIFY_DELAY
 from emulator import Fake
-from tests.support import Closer, People
+from tests.support import Closer, People, space_restored
 
 # Tuesday 24 Nov 2026. Alice lives in Berlin (UTC+1), Bob in Los Angeles (UTC-8).
 ALICE_8PM = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)  # 20:00 Berlin, 11:00 Los Angeles
@@ -451,6 +451,35 @@ async def test_the_ask_follows_a_trip(couple: People, fake: Fake, closer: Closer
     """While Bob is in Tokyo, he is asked at 20:00 Tokyo time."""
     await fake.slash(couple.bob, "couple travel", timezone="Tokyo", until="2026-12-01")
     await ask_at(fake, closer, couple.bob, datetime(2026, 11, 25, 11, 0, tzinfo=UTC))  # 20:00 Tokyo
+
+
+# -- a restored space ---------------------------------------------------------------------------
+
+
+async def test_a_restored_space_asks_again_as_it_was(couple: People, fake: Fake, closer: Closer) -> None:
+    """The asks' rows are there but not armed: Alice is asked at her 21:30 again, Bob's stay off."""
+    assert closer.bot is not None
+    await fake.slash(couple.alice, "checkin schedule", time="21:30")
+    await fake.slash(couple.bob, "checkin schedule", time="off")
+    for schedule in await closer.bot.schedules.for_guild(couple.guild.id, "checkin"):
+        await closer.bot.schedules.set_next(schedule.id, None, None)
+    await closer.at(ALICE_8PM + timedelta(minutes=90))
+    assert asks(fake, couple.alice) == []
+    await space_restored(closer, couple)
+    await ask_at(fake, closer, couple.alice, ALICE_8PM + DAY + timedelta(minutes=90))
+    await closer.at(BOB_8PM + DAY)
+    assert asks(fake, couple.bob) == []
+
+
+async def test_a_restored_space_without_asks_gets_them_at_eight(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """No ask rows at all: each partner is asked at 20:00 in their own zone, as after pairing."""
+    assert closer.bot is not None
+    await closer.bot.scheduler.cancel_where(couple.guild.id, "checkin")
+    await space_restored(closer, couple)
+    await ask_at(fake, closer, couple.alice, ALICE_8PM)
+    await ask_at(fake, closer, couple.bob, BOB_8PM)
 
 
 # -- /couple status -------------------------------------------------------------------------------

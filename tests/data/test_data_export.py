@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.db.repositories.checkins import CheckinRepository
+from bot.db.repositories.checkins import CheckinRepository, Sharing
 from bot.export import BOOK_NAME, JSON_NAME, PART_NAME, ExportDocument, parse_document
-from bot.mood import Sharing
 from emulator import Fake
 from emulator.results import Msg
 from tests.support import Closer, People, answer, latest_post, png, post_now

@@ -1,14 +1,35 @@
-"""Check-ins, sharing levels, love languages, appreciations and wins: the only place with their SQL."""
+"""Check-ins, sharing levels, love languages, appreciations and wins: the only place with their SQL.
+
+It also names what these rows may hold (:class:`Sharing` levels, the :data:`LOVE_LANGUAGES`),
+so the check-in rooms (check-ins, the mood chart, love languages, the digest) share one vocabulary.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from bot.db.connection import Database
-from bot.mood import Sharing
 from bot.timeutil import from_unix, to_unix
+
+
+class Sharing(StrEnum):
+    """What a partner's check-ins show the other partner."""
+
+    FULL = "full"  # the mood and the note
+    MOOD = "mood"  # the mood only
+    NOTHING = "nothing"  # nothing: check-ins stay private
+
+
+LOVE_LANGUAGES: dict[str, str] = {
+    "words": "words of affirmation",
+    "time": "quality time",
+    "gifts": "receiving gifts",
+    "service": "acts of service",
+    "touch": "physical touch",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,148 @@
+"""/appreciate: a note of appreciation for your partner, by DM, kept in the book.
+
+It is delivered at once through the scheduler (a personal one-off, so the partner's quiet hours
+hold it until their morning, and closed DMs fall back to the shared channel); the weekly digest
+counts them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import discord
+from discord import app_commands
+
+from bot.checks import current, partner_only
+from bot.client import CloserBot
+from bot.clock import Clock
+from bot.db.models import Couple, Delivery, Partner
+from bot.db.repositories.checkins import CheckinRepository
+from bot.db.repositories.schedules import ScheduleRepository
+from bot.errors import UserError
+from bot.feature import Feature
+from bot.registry import Contribution
+from bot.scheduler import Kind, Occurrence, Scheduler, Sent
+from bot.timeutil import discord_timestamp
+from bot.ui.embeds import embed
+
+APPRECIATION = "appreciation"  # a note of appreciation on its way (key = its id)
+APPRECIATION_DEADLINE = timedelta(days=30)
+TEXT_LIMIT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Sending:
+    """How sending a note went: held for the partner's quiet hours, or tried at once."""
+
+    at: datetime  # when it was written
+    held_until: datetime | None  # when it reaches a partner in their quiet hours
+    delivery: Delivery | None  # the attempt at once (None while held)
+
+
+class Appreciations:
+    """Notes of appreciation: kept, then delivered to the partner (no interaction handling)."""
+
+    def __init__(
+        self, repo: CheckinRepository, scheduler: Scheduler, schedules: ScheduleRepository, clock: Clock
+    ) -> None:
+        self.repo = repo
+        self.scheduler = scheduler
+        self.schedules = schedules
+        self.clock = clock
+
+    def kinds(self) -> list[Kind]:
+        return [Kind(APPRECIATION, self.deliver, lambda o: o.fire_at + APPRECIATION_DEADLINE)]
+
+    async def send(self, couple: Couple, partner: Partner, text: str) -> Sending:
+        """Keep ``partner``'s note and deliver it now, or when the other partner's quiet hours end."""
+        other = couple.other(partner.user_id)
+        now = self.clock.now()
+        appreciation = await self.repo.add_appreciation(
+            couple.guild_id, partner.user_id, other.user_id, text, now
+        )
+        schedule = await self.scheduler.once(
+            APPRECIATION,
+            guild_id=couple.guild_id,
+            key=str(appreciation.id),
+            when=now,
+            owner_id=other.user_id,
+            personal=True,
+            label=f"Appreciation for {other.display_name}",
+            payload={"appreciation": appreciation.id},
+        )
+        if schedule.fire_at is not None and schedule.fire_at > now:
+            return Sending(now, schedule.fire_at, None)
+        await self.scheduler.process(schedule.id)
+        return Sending(now, None, await self.schedules.delivery(schedule.id, now))
+
+    async def deliver(self, occurrence: Occurrence) -> Sent | None:
+        couple = occurrence.couple
+        appreciation = await self.repo.appreciation(int(occurrence.payload.get("appreciation", 0)))
+        if couple is None or appreciation is None or appreciation.guild_id != couple.guild_id:
+            return None
+        if appreciation.delivered_at is not None:
+            return None
+        card = embed(f"💌 {couple.name_of(appreciation.from_user)} appreciates you", appreciation.message)
+        card.timestamp = appreciation.created_at
+        card.set_footer(text="A note of appreciation, kept in your book")
+        sent = await occurrence.send_dm(appreciation.to_user, embed=card)
+        await self.repo.mark_delivered(appreciation.id, self.clock.now())
+        return sent
+
+
+def sending_text(couple: Couple, other: Partner, sending: Sending) -> str:
+    """What the sender is told: when it will arrive, where it went, or that it is kept."""
+    if sending.held_until is not None:
+        local = sending.at.astimezone(couple.zone_of(other, sending.at))
+        return (
+            f"Saved 💌 It's {local:%H:%M} for {other.display_name}, inside their quiet hours, so "
+            f"your note will reach them {discord_timestamp(sending.held_until, 'R')} "
+            f"({discord_timestamp(sending.held_until, 't')} your time)."
+        )
+    delivery = sending.delivery
+    if delivery is not None and delivery.status in ("sent", "late"):
+        where = (
+            f"in <#{couple.channel_id}> (their DMs are closed)"
+            if delivery.detail and "shared channel" in delivery.detail
+            else "by DM"
+        )
+        return f"Sent to {other.display_name} {where} 💌 It's kept with your other notes."
+    reason = f" ({delivery.detail})" if delivery and delivery.detail else ""
+    return (
+        f"I couldn't deliver it to {other.display_name} right now{reason}. Your note is saved; "
+        "it will be in your data export."
+    )
+
+
+class AppreciationCog(Feature):
+    """/appreciate: kind words for your partner."""
+
+    def __init__(self, bot: CloserBot) -> None:
+        self.bot = bot
+        self.service = Appreciations(CheckinRepository(bot.db), bot.scheduler, bot.schedules, bot.clock)
+
+    def contribution(self) -> Contribution:
+        return Contribution(kinds=self.service.kinds())
+
+    @app_commands.command(name="appreciate")
+    @app_commands.describe(message="What you appreciate about your partner (up to 1,000 characters)")
+    @partner_only()
+    async def appreciate(
+        self, interaction: discord.Interaction, message: app_commands.Range[str, 1, TEXT_LIMIT]
+    ) -> None:
+        """Send your partner a note of appreciation (kept in the book)."""
+        couple, partner = current(interaction)
+        text = message.strip()
+        if not text:
+            raise UserError(
+                "Your note was empty, so nothing was sent. Write what you appreciate in `message`."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        sending = await self.service.send(couple, partner, text)
+        other = couple.other(partner.user_id)
+        await interaction.edit_original_response(content=sending_text(couple, other, sending))
+
+
+async def setup(bot: CloserBot) -> None:
+    await bot.add_cog(AppreciationCog(bot))

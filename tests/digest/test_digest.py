@@ -1,0 +1,152 @@
+"""The weekly "together" digest: the week's check-ins as shared, appreciations, wins, other features' lines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.registry import Contribution, Place
+from emulator import Fake
+from tests.support import Closer, People, share_win, space_restored
+
+BOTH_AWAKE = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)  # Tuesday: 19:00 Berlin, 10:00 Los Angeles
+SUNDAY_DIGEST = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)  # Sunday 19:00 in Berlin (Alice's zone)
+WEEK = timedelta(days=7)
+
+
+def digests(fake: Fake, people: People) -> list:
+    return [m for m in fake.messages(people.channel) if "Your week together" in m.text]
+
+
+async def a_week_together(fake: Fake, closer: Closer, people: People) -> None:
+    """Tue-Sat: Alice checks in 2 then 5 (avg 3.5), Bob checks in but shares nothing; 3 appreciations;
+    2 wins, one celebrated."""
+    await fake.slash(people.bob, "checkin sharing", level="nothing")
+    for day, (alice_mood, bob_mood) in enumerate([(2, 1), (5, 1)]):
+        await closer.at(BOTH_AWAKE + timedelta(days=day))
+        for user, mood in ((people.alice, alice_mood), (people.bob, bob_mood)):
+            card = await fake.slash(user, "checkin now")
+            await fake.click(card, str(mood), user)
+    await fake.slash(people.alice, "appreciate", message="one")
+    await fake.slash(people.alice, "appreciate", message="two")
+    await fake.slash(people.bob, "appreciate", message="three")
+    post = await share_win(fake, people, "Ran 10k")
+    await fake.click(post, "Celebrate", people.bob)
+    await fake.slash(people.bob, "win", text="Fixed the sink")
+
+
+async def test_the_weekly_digest_counts_the_week(couple: People, fake: Fake, closer: Closer) -> None:
+    """Sunday 19:00 Berlin: check-in averages as shared, appreciations per partner, both wins."""
+    await a_week_together(fake, closer, couple)
+    await closer.at(SUNDAY_DIGEST - timedelta(minutes=1))
+    assert digests(fake, couple) == []
+    await closer.at(SUNDAY_DIGEST)
+    (digest,) = digests(fake, couple)
+    assert couple.alice.mention in digest.content
+    assert couple.bob.mention in digest.content
+    assert "alice: average **3.5/5** over 2 check-ins" in digest.text
+    assert "bob: 🔒 keeps check-ins private" in digest.text
+    assert "1/5" not in digest.text
+    assert "alice sent 2 · bob sent 1" in digest.text
+    assert "Ran 10k" in digest.text
+    assert "Fixed the sink" in digest.text
+
+
+async def test_the_next_digest_counts_only_its_own_week(couple: People, fake: Fake, closer: Closer) -> None:
+    """A week later, last week's check-ins, notes and wins are not counted again."""
+    await a_week_together(fake, closer, couple)
+    await closer.at(SUNDAY_DIGEST)
+    await closer.at(SUNDAY_DIGEST + timedelta(days=2))
+    await fake.slash(couple.alice, "appreciate", message="new week")
+    await closer.at(SUNDAY_DIGEST + WEEK)
+    first, second = digests(fake, couple)
+    assert "alice sent 2" in first.text
+    assert "alice sent 1 · bob sent 0" in second.text
+    assert "alice: no check-ins this week" in second.text
+    assert "Ran 10k" not in second.text
+
+
+async def test_the_digest_is_a_ritual_that_can_be_paused(couple: People, fake: Fake, closer: Closer) -> None:
+    """It is listed by /ritual list, can't be removed, and nothing is posted while it is paused."""
+    listing = await fake.slash(couple.alice, "ritual list")
+    assert "Weekly digest" in listing.text
+    assert closer.bot is not None
+    ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "digest")
+    assert ritual is not None
+    removal = await fake.slash(couple.alice, "ritual remove", id=ritual.id)
+    assert "built in" in removal.text
+    await fake.slash(couple.bob, "ritual pause", id=ritual.id)
+    await closer.at(SUNDAY_DIGEST)
+    assert digests(fake, couple) == []
+    await fake.slash(couple.bob, "ritual resume", id=ritual.id)
+    await closer.at(SUNDAY_DIGEST + WEEK)
+    assert len(digests(fake, couple)) == 1
+
+
+async def test_the_digest_follows_the_first_partners_home_zone(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Alice moves to Tokyo: the digest comes at Sunday 19:00 Tokyo time."""
+    await fake.slash(couple.alice, "couple timezone", timezone="Asia/Tokyo")
+    await closer.at(datetime(2026, 11, 29, 10, 0, tzinfo=UTC))  # Sunday 19:00 Tokyo
+    assert len(digests(fake, couple)) == 1
+
+
+async def test_the_digest_includes_other_features_lines(couple: People, fake: Fake, closer: Closer) -> None:
+    """Lines a feature adds to the digest section appear in it."""
+    assert closer.bot is not None
+
+    async def coming_up(couple_, now):
+        return [("📅 Coming up", "Visit in 12 days")]
+
+    closer.bot.registry.add("test", Contribution(sections=((Place.DIGEST, coming_up),)))
+    await closer.at(SUNDAY_DIGEST)
+    (digest,) = digests(fake, couple)
+    assert "Visit in 12 days" in digest.text
+
+
+async def test_a_busy_week_is_split_within_discords_limits(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Twelve long wins: ten are listed with links, and the rest are counted."""
+    await closer.at(BOTH_AWAKE)
+    for n in range(12):
+        await fake.slash(couple.alice, "win", text=f"win {n} " + "x" * 900)
+    await closer.at(SUNDAY_DIGEST)
+    (digest,) = digests(fake, couple)
+    assert "…and 2 more" in digest.text
+    assert "https://discord.com/channels/" in digest.text
+
+
+async def test_a_restored_digest_is_posted_again(couple: People, fake: Fake, closer: Closer) -> None:
+    """The digest's ritual is there but its schedule is not: after the restore it posts on Sunday."""
+    assert closer.bot is not None
+    ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "digest")
+    assert ritual is not None
+    await closer.bot.scheduler.cancel_where(couple.guild.id, "ritual", f"{ritual.id}:")
+    await space_restored(closer, couple)
+    await closer.at(SUNDAY_DIGEST)
+    assert len(digests(fake, couple)) == 1
+
+
+async def test_a_restored_paused_digest_stays_paused(couple: People, fake: Fake, closer: Closer) -> None:
+    """A digest the couple paused is not posted after the restore."""
+    assert closer.bot is not None
+    ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "digest")
+    assert ritual is not None
+    await fake.slash(couple.bob, "ritual pause", id=ritual.id)
+    await closer.bot.scheduler.cancel_where(couple.guild.id, "ritual", f"{ritual.id}:")
+    await space_restored(closer, couple)
+    await closer.at(SUNDAY_DIGEST)
+    assert digests(fake, couple) == []
+
+
+async def test_a_restored_space_without_a_digest_gets_one(couple: People, fake: Fake, closer: Closer) -> None:
+    """No digest ritual in the restored space: it is added as at pairing, Sunday 19:00 Berlin."""
+    assert closer.bot is not None
+    ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "digest")
+    assert ritual is not None
+    await closer.bot.rituals.remove(ritual)
+    await space_restored(closer, couple)
+    assert await closer.bot.rituals.repo.find_template(couple.guild.id, "digest") is not None
+    await closer.at(SUNDAY_DIGEST)
+    assert len(digests(fake, couple)) == 1
