@@ -39,6 +39,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.rituals",
     "cogs.calls",
     "cogs.dates",
+    "cogs.visits",
     "cogs.data",
     "cogs.help",
 )

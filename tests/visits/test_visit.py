@@ -176,7 +176,7 @@ async def test_visit_commands_refuse_outsiders_and_dms(
     in_dm = await fake.slash(couple.alice, command, dm=True, options=options)
     assert "not in DMs" in in_dm.text
     assert closer.bot is not None
-    assert await closer.bot.get_cog("DateCog").visits.current(couple.guild.id) is None  # type: ignore[union-attr]
+    assert await closer.bot.get_cog("VisitCog").visits.current(couple.guild.id) is None  # type: ignore[union-attr]
 
 
 async def test_visit_before_pairing_explains_setup(closer: Closer, fake: Fake, people: People) -> None:
