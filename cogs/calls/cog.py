@@ -66,7 +66,10 @@ class CallCog(
             modals=(MoveModal,),
             confirmations={"call_cancel": self.confirm_cancel},
             pages={"calls": self.list_page},
-            hooks=((Hook.ZONES_CHANGED, self.planner.zones_changed),),
+            hooks=(
+                (Hook.ZONES_CHANGED, self.planner.zones_changed),
+                (Hook.SPACE_RESTORED, self.planner.restored),
+            ),
             sections=(
                 (Place.STATUS, self.service.status_section),
                 (Place.DIGEST, self.service.digest_section),

@@ -99,6 +99,13 @@ class CallPlanner:
             payload={"call": call.id},
         )
 
+    async def restored(self, couple: Couple) -> None:
+        """An import wrote the space: every call's schedules again (the weekly ones, then the posts)."""
+        for call in await self.repo.active(couple.guild_id):
+            if call.weekly and call.local_time is not None and call.weekday is not None:
+                await self.arm_weekly(call)
+            await self.plan(call, couple)
+
     async def plan(self, call: Call, couple: Couple) -> None:
         """Bring the call's one-off posts in step with its rows, then look for clock changes."""
         async with self.lock(call.guild_id):

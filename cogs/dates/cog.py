@@ -44,7 +44,10 @@ class DateCog(Feature):
             kinds=self.service.kinds(),
             confirmations={"date_remove": self.confirm_remove},
             pages={"dates": self.list_page},
-            hooks=((Hook.ZONES_CHANGED, self.service.replan),),
+            hooks=(
+                (Hook.ZONES_CHANGED, self.service.replan),
+                (Hook.SPACE_RESTORED, self.service.replan),
+            ),
             sections=(
                 (Place.STATUS, self.service.status_section),
                 (Place.DIGEST, self.service.digest_section),

@@ -67,7 +67,7 @@ class DateService:
                 log.exception("Could not plan the dates of server %s", guild_id)
 
     async def replan(self, couple: Couple) -> None:
-        """Quiet hours or zones changed: the reminders move to a
+        """Quiet hours or zones changed, or an import restored the space: the reminders move to a
         moment both are awake (handled ones stay handled)."""
         for special in await self.repo.for_guild(couple.guild_id):
             await self.plan(couple, special)

@@ -30,7 +30,10 @@ class VisitCog(Feature):
     def contribution(self) -> Contribution:
         return Contribution(
             kinds=self.service.kinds(),
-            hooks=((Hook.ZONES_CHANGED, self.service.replan),),
+            hooks=(
+                (Hook.ZONES_CHANGED, self.service.replan),
+                (Hook.SPACE_RESTORED, self.service.replan),
+            ),
             sections=(
                 (Place.STATUS, self.service.status_section),
                 (Place.DIGEST, self.service.digest_section),

@@ -68,7 +68,7 @@ class VisitService:
                 log.exception("Could not plan the visit of server %s", visit.guild_id)
 
     async def replan(self, couple: Couple) -> None:
-        """Quiet hours or zones changed: the posts move to a
+        """Quiet hours or zones changed, or an import restored the space: the posts move to a
         moment both are awake (handled ones stay handled)."""
         visit = await self.repo.current(couple.guild_id)
         if visit is not None:
