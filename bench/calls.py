@@ -125,10 +125,10 @@ async def timed_plans(database: Path, now: datetime) -> tuple[float, float, floa
 
 
 def clock_shift_ms(now: datetime, samples: int = 300) -> float:
-    from bot.calls import clock_shifts
     from bot.db.models import Couple, Partner
     from bot.db.repositories.calls import Call
     from bot.timeutil import QuietHours
+    from cogs.calls.rules import clock_shifts
 
     times = []
     for n in range(samples):

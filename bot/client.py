@@ -43,6 +43,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.memories",
     "cogs.rituals",
     "cogs.calls",
+    "cogs.visits",
     "cogs.dates",
     "cogs.data",
     "cogs.help",

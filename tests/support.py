@@ -199,3 +199,20 @@ async def space_restored(closer: Closer, people: People) -> None:
     assert closer.bot is not None
     restored = await closer.bot.couples.get(people.guild.id)
     await closer.bot.registry.emit(Hook.SPACE_RESTORED, restored)
+
+
+async def restored_schedules(closer: Closer, people: People, kinds: tuple[str, ...]) -> tuple[set, set]:
+    """The server's schedules of ``kinds`` (key, fire_at) before and after an import's re-arming:
+    they are wiped, as a restored space has none, then ``Hook.SPACE_RESTORED`` is emitted."""
+    from bot.registry import Hook
+
+    bot = closer.bot
+    assert bot is not None
+    couple = await bot.couples.get(people.guild.id)
+    assert couple is not None
+    before = {(s.key, s.fire_at) for s in await bot.schedules.for_guild(people.guild.id, kinds)}
+    await bot.scheduler.cancel_many([s.id for s in await bot.schedules.for_guild(people.guild.id, kinds)])
+    assert await bot.schedules.for_guild(people.guild.id, kinds) == []
+    await bot.registry.emit(Hook.SPACE_RESTORED, couple)
+    after = {(s.key, s.fire_at) for s in await bot.schedules.for_guild(people.guild.id, kinds)}
+    return before, after

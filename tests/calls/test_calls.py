@@ -12,7 +12,7 @@ from bot.db.models import Couple
 from bot.registry import Contribution, Place
 from emulator import Fake
 from emulator.results import Msg
-from tests.support import Closer, People
+from tests.support import Closer, People, restored_schedules
 
 # Monday 1 March 2027, 12:00 UTC: 13:00 in Berlin, 04:00 in Los Angeles. The US moves its clocks
 # on 14 March 2027, the EU on 28 March 2027.
@@ -612,3 +612,17 @@ async def test_reminder_buttons_refuse_anyone_but_the_partners(
         assert reply.ephemeral
         assert "Only the two partners" in reply.text
     assert "hasn't answered" in reminder.text
+
+
+async def test_an_import_rearms_the_weekly_call_and_its_posts(
+    march: People, fake: Fake, closer: Closer
+) -> None:
+    """After an import restored the space (no schedules yet), the calls feature re-arms the weekly
+    call, its reminders and its heads-ups from its rows, and the reminders come."""
+    await schedule(fake, march.alice)
+    kinds = ("call", "call_reminder", "call_after", "call_notice")
+    before, after = await restored_schedules(closer, march, kinds)
+    assert any(key.endswith(":weekly") for key, _ in before)
+    assert after == before
+    await at(closer, utc(2027, 3, 5, 18))
+    assert len(reminders(fake, march)) == 1

@@ -7,27 +7,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.calls import (
-    CallTime,
-    clock_shifts,
-    countdown_phrase,
-    format_minutes,
-    friendly_instant,
-    next_call_time,
-    next_yearly,
-    occurrences,
-    on_year,
-    parse_reminders,
-    parse_special_date,
-    parse_when,
-    pick_activity,
-    reminder_times,
-    years_on,
-)
 from bot.db.models import Couple, Partner
 from bot.db.repositories.calls import Call, CallChange
 from bot.errors import UserError
+from bot.planning import countdown_phrase, friendly_instant
 from bot.timeutil import QuietHours
+from cogs.calls.rules import (
+    CallTime,
+    clock_shifts,
+    format_minutes,
+    next_call_time,
+    occurrences,
+    parse_reminders,
+    parse_when,
+    pick_activity,
+    reminder_times,
+)
+from cogs.dates.rules import next_yearly, on_year, parse_special_date, years_on
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LA = ZoneInfo("America/Los_Angeles")

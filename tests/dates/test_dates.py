@@ -8,7 +8,7 @@ import pytest
 
 from emulator import Fake
 from emulator.results import Msg
-from tests.support import Closer, People
+from tests.support import Closer, People, restored_schedules
 
 # Monday 1 February 2027, 12:00 UTC: 13:00 in Berlin, 04:00 in Los Angeles (not a leap year).
 FEBRUARY = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
@@ -198,3 +198,13 @@ async def test_date_commands_refuse_outsiders_dms_and_unpaired_servers(
     assert "/couple setup" in unpaired.text
     assert closer.bot is not None
     assert await closer.bot.get_cog("DateCog").dates.for_guild(couple.guild.id) == []  # type: ignore[union-attr]
+
+
+async def test_an_import_rearms_the_reminders(february: People, fake: Fake, closer: Closer) -> None:
+    """After an import restored the space (no schedules yet), the dates' reminders are planned again."""
+    await add(fake, february.alice, "anniversary", "2020-02-10", "Our anniversary")
+    before, after = await restored_schedules(closer, february, ("special_date",))
+    assert len(before) == 4
+    assert after == before
+    await at(closer, utc(2027, 2, 9, 16))
+    assert len(date_posts(fake, february)) == 1

@@ -9,7 +9,7 @@ import pytest
 from bot.registry import Place
 from emulator import Fake
 from emulator.results import Msg
-from tests.support import Closer, People
+from tests.support import Closer, People, restored_schedules
 
 # Monday 1 March 2027, 12:00 UTC: 13:00 in Berlin, 04:00 in Los Angeles.
 MARCH = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
@@ -176,7 +176,7 @@ async def test_visit_commands_refuse_outsiders_and_dms(
     in_dm = await fake.slash(couple.alice, command, dm=True, options=options)
     assert "not in DMs" in in_dm.text
     assert closer.bot is not None
-    assert await closer.bot.get_cog("DateCog").visits.current(couple.guild.id) is None  # type: ignore[union-attr]
+    assert await closer.bot.get_cog("VisitCog").visits.current(couple.guild.id) is None  # type: ignore[union-attr]
 
 
 async def test_visit_before_pairing_explains_setup(closer: Closer, fake: Fake, people: People) -> None:
@@ -195,3 +195,13 @@ async def test_the_daily_question_post_shows_the_countdown(march: People, fake: 
     await fake.idle()
     post = next(m for m in reversed(fake.messages(march.channel)) if "Answer" in m.buttons)
     assert "💞 In 23 days you're together" in post.text
+
+
+async def test_an_import_rearms_the_countdown(march: People, fake: Fake, closer: Closer) -> None:
+    """After an import restored the space (no schedules yet), the countdown's posts are planned again."""
+    await set_visit(fake, march.alice, "2027-04-10", time="18:30")
+    before, after = await restored_schedules(closer, march, ("visit",))
+    assert len(before) == 4
+    assert after == before
+    await at(closer, utc(2027, 4, 9, 16))
+    assert [m.embed["title"] for m in countdowns(fake, march) if m.embed][-1] == "Tomorrow 💞"

@@ -1,11 +1,10 @@
-"""Video calls (with skips, moves, RSVPs, proposals and call nights), the visit countdown and
-special dates: the only place with their SQL."""
+"""Video calls (with skips, moves, RSVPs, proposals and call nights): the only place with their SQL."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from bot.db.connection import Database
 from bot.db.models import parse_hhmm
@@ -87,33 +86,6 @@ class CallNight:
     posted_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Visit:
-    id: int
-    guild_id: int
-    visit_date: date
-    visit_time: time | None
-    zone: str
-    starts_at: datetime
-    set_by: int
-    set_at: datetime
-    cleared_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class SpecialDate:
-    id: int
-    guild_id: int
-    kind: str  # 'anniversary', 'birthday' or 'other'
-    month: int
-    day: int
-    year: int | None
-    label: str
-    zone: str
-    created_by: int
-    created_at: datetime
-
-
 def _call(row: sqlite3.Row) -> Call:
     return Call(
         id=row["id"],
@@ -167,35 +139,6 @@ def _night(row: sqlite3.Row) -> CallNight:
         activity=row["activity"],
         message_id=row["message_id"],
         posted_at=from_unix(row["posted_at"]),
-    )
-
-
-def _visit(row: sqlite3.Row) -> Visit:
-    return Visit(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        visit_date=date.fromisoformat(row["visit_date"]),
-        visit_time=parse_hhmm(row["visit_time"]) if row["visit_time"] else None,
-        zone=row["zone"],
-        starts_at=from_unix(row["starts_at"]),
-        set_by=row["set_by"],
-        set_at=from_unix(row["set_at"]),
-        cleared_at=_opt(row["cleared_at"]),
-    )
-
-
-def _special(row: sqlite3.Row) -> SpecialDate:
-    return SpecialDate(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        kind=row["kind"],
-        month=row["month"],
-        day=row["day"],
-        year=row["year"],
-        label=row["label"],
-        zone=row["zone"],
-        created_by=row["created_by"],
-        created_at=from_unix(row["created_at"]),
     )
 
 
@@ -436,127 +379,3 @@ class CallRepository:
             (guild_id, limit),
         )
         return [r[0] for r in rows]
-
-
-class VisitRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def set(
-        self,
-        *,
-        guild_id: int,
-        visit_date: date,
-        visit_time: time | None,
-        zone: str,
-        starts_at: datetime,
-        set_by: int,
-        now: datetime,
-    ) -> Visit:
-        """The new current visit; the previous one (if any) is kept as cleared."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE visits SET cleared_at = ? WHERE guild_id = ? AND cleared_at IS NULL",
-                (to_unix(now), guild_id),
-            )
-            row = await tx.fetchone(
-                "INSERT INTO visits (guild_id, visit_date, visit_time, zone, starts_at, set_by, set_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
-                (
-                    guild_id,
-                    visit_date.isoformat(),
-                    format_clock(visit_time) if visit_time else None,
-                    zone,
-                    to_unix(starts_at),
-                    set_by,
-                    to_unix(now),
-                ),
-            )
-        assert row is not None
-        return _visit(row)
-
-    async def current(self, guild_id: int) -> Visit | None:
-        row = await self.db.fetchone(
-            "SELECT * FROM visits WHERE guild_id = ? AND cleared_at IS NULL", (guild_id,)
-        )
-        return _visit(row) if row else None
-
-    async def get(self, visit_id: int) -> Visit | None:
-        row = await self.db.fetchone("SELECT * FROM visits WHERE id = ?", (visit_id,))
-        return _visit(row) if row else None
-
-    async def clear(self, guild_id: int, now: datetime) -> Visit | None:
-        """Clear the current visit; the visit that was cleared, or None when there was none."""
-        async with self.db.transaction() as tx:
-            row = await tx.fetchone(
-                "UPDATE visits SET cleared_at = ? WHERE guild_id = ? AND cleared_at IS NULL RETURNING *",
-                (to_unix(now), guild_id),
-            )
-        return _visit(row) if row else None
-
-    async def all_current(self) -> list[Visit]:
-        rows = await self.db.fetchall(
-            "SELECT v.* FROM visits v JOIN couples k USING (guild_id) "
-            "WHERE v.cleared_at IS NULL AND k.removed_at IS NULL ORDER BY v.id"
-        )
-        return [_visit(r) for r in rows]
-
-
-class DateRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def add(
-        self,
-        *,
-        guild_id: int,
-        kind: str,
-        month: int,
-        day: int,
-        year: int | None,
-        label: str,
-        zone: str,
-        created_by: int,
-        now: datetime,
-    ) -> SpecialDate:
-        async with self.db.transaction() as tx:
-            row = await tx.fetchone(
-                "INSERT INTO special_dates (guild_id, kind, month, day, year, label, zone, created_by, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
-                (guild_id, kind, month, day, year, label, zone, created_by, to_unix(now)),
-            )
-        assert row is not None
-        return _special(row)
-
-    async def get(self, date_id: int, guild_id: int | None = None) -> SpecialDate | None:
-        if guild_id is None:
-            row = await self.db.fetchone("SELECT * FROM special_dates WHERE id = ?", (date_id,))
-        else:
-            row = await self.db.fetchone(
-                "SELECT * FROM special_dates WHERE id = ? AND guild_id = ?", (date_id, guild_id)
-            )
-        return _special(row) if row else None
-
-    async def for_guild(self, guild_id: int) -> list[SpecialDate]:
-        rows = await self.db.fetchall(
-            "SELECT * FROM special_dates WHERE guild_id = ? ORDER BY month, day, id", (guild_id,)
-        )
-        return [_special(r) for r in rows]
-
-    async def count(self, guild_id: int) -> int:
-        return int(
-            await self.db.fetchval("SELECT COUNT(*) FROM special_dates WHERE guild_id = ?", (guild_id,))
-        )
-
-    async def all(self) -> list[SpecialDate]:
-        rows = await self.db.fetchall(
-            "SELECT d.* FROM special_dates d JOIN couples k USING (guild_id) WHERE k.removed_at IS NULL "
-            "ORDER BY d.id"
-        )
-        return [_special(r) for r in rows]
-
-    async def remove(self, date_id: int, guild_id: int) -> bool:
-        count = await self.db.execute_count(
-            "DELETE FROM special_dates WHERE id = ? AND guild_id = ?", (date_id, guild_id)
-        )
-        return count == 1

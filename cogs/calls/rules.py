@@ -1,4 +1,4 @@
-"""Pure logic for video-call nights, the visit countdown and special dates.
+"""Pure rules of video-call nights.
 
 Nothing here touches Discord, the database or the system clock: callers pass ``now`` and the
 rows they read, so every rule is testable at any instant.
@@ -10,12 +10,10 @@ rows they read, so every rule is testable at any instant.
   original start, its ``start`` is where it really is.
 - ``clock_shifts``: clock changes (DST, or a trip ending) in the coming days that move a weekly
   call's local time for one partner, with both partners' local times before and after.
-- Yearly dates (Feb 29 is celebrated on Feb 28 in other years) and countdowns.
 """
 
 from __future__ import annotations
 
-import calendar
 import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,14 +28,30 @@ from bot.errors import UserError
 from bot.timeutil import (
     WEEKDAY_NAMES,
     WallRule,
-    discord_timestamp,
     dst_changes,
-    format_clock,
     nearest_shared_time,
     parse_clock,
-    shared_awake_windows,
     wall_to_utc,
 )
+
+# The scheduler kinds of a call's posts: the call-time card (a weekly call's own recurring schedule,
+# or a one-off), reminders, the memory prompt after it and heads-ups about clock changes and trips.
+KIND_CALL = "call"
+KIND_REMINDER = "call_reminder"
+KIND_AFTER = "call_after"
+KIND_NOTICE = "call_notice"
+# The one-off kinds a call plans (what planning reads back).
+PLANNED_KINDS = (KIND_CALL, KIND_REMINDER, KIND_AFTER)
+KINDS = (KIND_CALL, KIND_REMINDER, KIND_AFTER, KIND_NOTICE)
+
+MAX_CALLS = 10
+NOTE_LIMIT = 300
+# Reminders are planned this far ahead: the longest reminder is 7 days before a call.
+PLAN_AHEAD = timedelta(days=8)
+# Posts of occurrences that started this recently are still kept in step (catch-up after downtime).
+LOOKBACK = timedelta(days=1)
+# The call-time card is worth posting late only this long after the call started.
+CARD_GRACE = timedelta(hours=1)
 
 # ---------------------------------------------------------------------------------------------
 # Parsing what partners type
@@ -241,15 +255,6 @@ def reminder_times(start: datetime, minutes: Iterable[int]) -> list[tuple[int, d
     return [(m, start - timedelta(minutes=m)) for m in minutes]
 
 
-def sleeping_partners(instant: datetime, couple: Couple) -> list[Partner]:
-    """The partners for whom ``instant`` falls inside their quiet hours."""
-    return [
-        p
-        for p in couple.partners
-        if p.quiet.contains(instant.astimezone(couple.zone_of(p, instant)).time().replace(tzinfo=None))
-    ]
-
-
 def shared_suggestion(instant: datetime, couple: Couple) -> datetime | None:
     """The nearest instant to ``instant`` inside the couple's shared awake hours."""
     return nearest_shared_time(instant, couple.people(instant))
@@ -315,8 +320,8 @@ def clock_shifts(call: Call, couple: Couple, start: datetime, days: int = 7) -> 
             zones.add(partner.home_zone)
     transitions: dict[datetime, tuple[str, set[str], int | None]] = {}
     for key in sorted(zones):
-        for instant, before, after in dst_changes(ZoneInfo(key), start, end):
-            if before == after:
+        for instant, offset_before, offset_after in dst_changes(ZoneInfo(key), start, end):
+            if offset_before == offset_after:
                 continue
             cause, names, who = transitions.setdefault(instant, ("dst", set(), None))
             names.add(key)
@@ -349,167 +354,6 @@ def trip_time(couple: Couple, traveler: Partner, start: datetime) -> PartnerTime
         traveler.user_id, traveler.display_name, local_label(start, home), local_label(start, away)
     )
     return times if times.changed else None
-
-
-# ---------------------------------------------------------------------------------------------
-# Yearly dates and countdowns
-# ---------------------------------------------------------------------------------------------
-
-_MONTH_DAY = re.compile(r"(?:(\d{4})-)?(\d{1,2})-(\d{1,2})")
-
-
-def parse_special_date(text: str) -> tuple[int | None, int, int]:
-    """ "2019-06-14" -> (2019, 6, 14); "06-14" (no year) -> (None, 6, 14). Feb 29 is fine."""
-    cleaned = (text or "").strip()
-    match = _MONTH_DAY.fullmatch(cleaned)
-    if match:
-        year = int(match.group(1)) if match.group(1) else None
-        month, day = int(match.group(2)), int(match.group(3))
-        try:
-            date(year if year is not None else 2000, month, day)  # 2000 is a leap year
-        except ValueError:
-            raise UserError(
-                f"`{cleaned[:20]}` is not a real date. Use YYYY-MM-DD like `2019-06-14` "
-                "(or MM-DD like `06-14` without the year)."
-            ) from None
-        if year is not None and year < 1900:
-            raise UserError("Use a year from 1900 on, or leave the year out (MM-DD, like `06-14`).")
-        return year, month, day
-    raise UserError(
-        f"`{cleaned[:40]}` is not a date I understand. Use YYYY-MM-DD like `2019-06-14` "
-        "(or MM-DD like `06-14` without the year)."
-    )
-
-
-def on_year(month: int, day: int, year: int) -> date:
-    """The date in ``year``: Feb 29 falls on Feb 28 when ``year`` is not a leap year."""
-    if month == 2 and day == 29 and not calendar.isleap(year):
-        return date(year, 2, 28)
-    return date(year, month, day)
-
-
-def next_yearly(month: int, day: int, today: date) -> date:
-    """The date's next occurrence on or after ``today``."""
-    this_year = on_year(month, day, today.year)
-    return this_year if this_year >= today else on_year(month, day, today.year + 1)
-
-
-def years_on(first_year: int | None, occurrence: date) -> int | None:
-    """How many years on ``occurrence`` is from the first year (None without one, or before it)."""
-    if first_year is None or occurrence.year <= first_year:
-        return None
-    return occurrence.year - first_year
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def countdown_phrase(days: int) -> str:
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    return f"in {days} days"
-
-
-def friendly_instant(day: date, zone: ZoneInfo, couple: Couple, preferred: time = time(10, 0)) -> datetime:
-    """When to post something about ``day`` (a local date in ``zone``): ``preferred`` that day, or
-    the nearest moment that same day when both partners are awake."""
-    candidate = wall_to_utc(day, preferred, zone)
-    if not sleeping_partners(candidate, couple):
-        return candidate
-    day_start = wall_to_utc(day, time(0), zone)
-    day_end = wall_to_utc(day + timedelta(days=1), time(0), zone)
-    hours = int((day_end - day_start).total_seconds() // 3600) + 1
-    best: datetime | None = None
-    for window in shared_awake_windows(couple.people(candidate), day_start, hours=hours):
-        start, end = max(window.start, day_start), min(window.end, day_end)
-        if end - start < timedelta(minutes=15):
-            continue
-        for point in (start, max(start, end - timedelta(hours=1))):
-            if best is None or abs(point - candidate) < abs(best - candidate):
-                best = point
-    return best or candidate
-
-
-# ---------------------------------------------------------------------------------------------
-# How calls read in messages (each partner's local time; Discord timestamps for the rest)
-# ---------------------------------------------------------------------------------------------
-
-
-def ts(instant: datetime, style: str = "F") -> str:
-    return discord_timestamp(instant, style)
-
-
-def times_lines(couple: Couple, start: datetime) -> str:
-    """Each partner's local weekday and time for ``start``."""
-    return "\n".join(
-        f"**{p.display_name}**: {local_label(start, couple.zone_of(p, start))} ({couple.zone_of(p, start).key})"
-        for p in couple.partners
-    )
-
-
-def short_times(couple: Couple, start: datetime) -> str:
-    return " · ".join(
-        f"{p.display_name} {local_label(start, couple.zone_of(p, start))}" for p in couple.partners
-    )
-
-
-def describe_call(call: Call) -> str:
-    if call.weekly:
-        assert call.weekday is not None
-        assert call.local_time is not None
-        return f"{WEEKDAY_NAMES[call.weekday].title()}s at {format_clock(call.local_time)} ({call.zone})"
-    assert call.once_at is not None
-    return f"one-off on {ts(call.once_at, 'f')}"
-
-
-def call_title(call: Call) -> str:
-    return f"#{call.id} weekly call" if call.weekly else f"#{call.id} one-off call"
-
-
-def until_text(now: datetime, start: datetime) -> str:
-    """ "2 days 3 hours", "45 minutes": how long until ``start``."""
-    minutes = max(0, int((start - now).total_seconds() // 60))
-    if minutes >= 24 * 60:
-        minutes -= minutes % 60  # days and hours are enough that far out
-    return format_minutes(minutes) if minutes else "less than a minute"
-
-
-def quiet_warning(couple: Couple, start: datetime, setter: Partner) -> str:
-    """A warning when ``start`` is inside someone's quiet hours, with the nearest shared time."""
-    sleepers = sleeping_partners(start, couple)
-    if not sleepers:
-        return ""
-    names = " and ".join(f"{p.display_name}'s" for p in sleepers)
-    text = f"\n⚠️ That's inside {names} quiet hours."
-    better = shared_suggestion(start, couple)
-    if better is not None:
-        zone = couple.zone_of(setter, better)
-        others = ", ".join(
-            f"{local_label(better, couple.zone_of(p, better))} for {p.display_name}"
-            for p in couple.partners
-            if p.user_id != setter.user_id
-        )
-        text += (
-            f" The nearest time you're both awake is **{better.astimezone(zone):%a %H:%M}** your time "
-            f"({others}): {ts(better, 'F')}."
-        )
-    return text
-
-
-def rsvp_line(couple: Couple, rsvps: dict[int, str]) -> str:
-    parts = []
-    for partner in couple.partners:
-        answer = rsvps.get(partner.user_id)
-        if answer == "yes":
-            parts.append(f"✅ {partner.display_name} will be there")
-        elif answer == "move":
-            parts.append(f"🔁 {partner.display_name} needs to move it")
-        else:
-            parts.append(f"⏳ {partner.display_name} hasn't answered")
-    return " · ".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,154 @@
+"""Planning one-off posts from a feature's own rows, and what the features that plan them share.
+
+Calls, the visit countdown and yearly dates keep their posts as scheduler one-offs derived from
+their rows: :func:`sync_once` brings a server's one-offs of a kind in step with what the rows want
+now (:class:`Planned`), exactly once. :func:`friendly_instant` picks a moment of a day when both
+partners are awake; the rest are the small wordings their posts share.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.db.models import Couple, Partner, Schedule
+from bot.scheduler import Messenger, Scheduler
+from bot.timeutil import discord_timestamp, shared_awake_windows, wall_to_utc
+
+log = logging.getLogger(__name__)
+
+# Handled one-offs are kept this long for the ledger in /couple status, then tidied away.
+KEEP_HANDLED = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One post a feature wants: when, its label in the ledger, and what its delivery reads."""
+
+    when: datetime
+    label: str
+    payload: dict[str, Any]
+
+
+async def sync_once(
+    scheduler: Scheduler,
+    *,
+    guild_id: int,
+    kind: str,
+    prefix: str,
+    desired: dict[str, Planned],
+    owner_id: int | None,
+    schedules: Sequence[Schedule] | None = None,
+) -> None:
+    """Make the server's one-offs of ``kind`` under ``prefix`` match ``desired`` (key -> plan).
+
+    A post already handled is never planned again (exactly once); a new post whose time has
+    passed is not planned (a reminder after the fact is noise); posts no longer wanted are
+    cancelled if still ahead; handled ones are tidied away after a month. ``schedules`` are the
+    server's schedules when the caller has them already (only what changes is written).
+    """
+    now = scheduler.now()
+    if schedules is None:
+        schedules = await scheduler.repo.for_guild(guild_id, kind)
+    existing = {s.key: s for s in schedules if s.kind == kind and s.key.startswith(prefix)}
+    changed: list[tuple[str, datetime, str, dict[str, Any]]] = []
+    for key, plan in desired.items():
+        schedule = existing.get(key)
+        if schedule is not None:
+            if schedule.next_due is None:
+                continue
+            if schedule.once_at == plan.when and schedule.payload == plan.payload:
+                continue
+        elif plan.when < now:
+            continue
+        changed.append((key, plan.when, plan.label, plan.payload))
+    # One batch for all of them: start-up re-plans every couple, so writes must not be one by one.
+    await scheduler.once_many(kind, guild_id=guild_id, plans=changed, owner_id=owner_id)
+    unwanted = [
+        schedule.id
+        for key, schedule in existing.items()
+        if key not in desired
+        and not schedule.recurring
+        and (
+            (schedule.next_due is not None and schedule.next_due > now)
+            or (schedule.next_due is None and schedule.once_at and schedule.once_at < now - KEEP_HANDLED)
+        )
+    ]
+    await scheduler.cancel_many(unwanted)
+
+
+async def post_in_channel(messenger: Messenger, couple: Couple, **kwargs: Any) -> discord.Message | None:
+    """An announcement in the shared channel (best effort: the command itself already answered)."""
+    try:
+        return await messenger.to_channel(couple.channel_id, couple.guild_id, **kwargs)
+    except discord.HTTPException as error:
+        log.warning("Could not post in the shared channel of %s: %s", couple.guild_id, error)
+        return None
+
+
+async def tell_in_channel(
+    messenger: Messenger, couple: Couple, partner: Partner, text: str, **kwargs: Any
+) -> discord.Message | None:
+    """``text`` in the shared channel for ``partner``, mentioning (and pinging) only them."""
+    return await post_in_channel(
+        messenger,
+        couple,
+        content=f"{partner.mention} {text}",
+        allowed_mentions=discord.AllowedMentions(users=[discord.Object(partner.user_id)]),
+        **kwargs,
+    )
+
+
+def mentions(couple: Couple) -> str:
+    return " ".join(p.mention for p in couple.partners)
+
+
+def ts(instant: datetime, style: str = "F") -> str:
+    return discord_timestamp(instant, style)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def countdown_phrase(days: int) -> str:
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"
+
+
+def sleeping_partners(instant: datetime, couple: Couple) -> list[Partner]:
+    """The partners for whom ``instant`` falls inside their quiet hours."""
+    return [
+        p
+        for p in couple.partners
+        if p.quiet.contains(instant.astimezone(couple.zone_of(p, instant)).time().replace(tzinfo=None))
+    ]
+
+
+def friendly_instant(day: date, zone: ZoneInfo, couple: Couple, preferred: time = time(10, 0)) -> datetime:
+    """When to post something about ``day`` (a local date in ``zone``): ``preferred`` that day, or
+    the nearest moment that same day when both partners are awake."""
+    candidate = wall_to_utc(day, preferred, zone)
+    if not sleeping_partners(candidate, couple):
+        return candidate
+    day_start = wall_to_utc(day, time(0), zone)
+    day_end = wall_to_utc(day + timedelta(days=1), time(0), zone)
+    hours = int((day_end - day_start).total_seconds() // 3600) + 1
+    best: datetime | None = None
+    for window in shared_awake_windows(couple.people(candidate), day_start, hours=hours):
+        start, end = max(window.start, day_start), min(window.end, day_end)
+        if end - start < timedelta(minutes=15):
+            continue
+        for point in (start, max(start, end - timedelta(hours=1))):
+            if best is None or abs(point - candidate) < abs(best - candidate):
+                best = point
+    return best or candidate

@@ -1,0 +1,24 @@
+"""/call: video-call nights, in both partners' time (reminders with RSVPs, moving one call, the
+call-night card with talking points, the memory prompt after it, heads-ups about clock changes).
+
+- :mod:`~cogs.calls.cog`: the commands. :mod:`~cogs.calls.service`: the rules behind them.
+- :mod:`~cogs.calls.planner`: the scheduler's one-offs kept in step with the call's rows.
+- :mod:`~cogs.calls.deliveries`: the posts. :mod:`~cogs.calls.views`: their buttons and form.
+- :mod:`~cogs.calls.embeds`: how calls read. :mod:`~cogs.calls.rules`: pure rules (no I/O).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.calls.cog import CallCog
+from cogs.calls.rules import KIND_CALL
+
+if TYPE_CHECKING:
+    from bot.client import CloserBot
+
+__all__ = ["KIND_CALL", "CallCog", "setup"]
+
+
+async def setup(bot: CloserBot) -> None:
+    await bot.add_cog(CallCog(bot))

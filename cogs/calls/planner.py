@@ -1,0 +1,224 @@
+"""Keeping the scheduler in step with what the couple decided about their calls.
+
+A weekly call is a recurring schedule (kind ``call``) at a wall time in the setter's zone; a one-off
+call, or an occurrence moved by an accepted proposal, is a one-off of the same kind. Reminders
+(``call_reminder``), the post-call memory prompt (``call_after``) and heads-ups about clock
+changes and trips (``call_notice``) are one-offs planned from the call's rows, a few days ahead;
+a post that was already handled is never planned again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.db.models import Couple, Schedule
+from bot.db.repositories.calls import Call, CallChange, CallRepository
+from bot.db.repositories.couples import CoupleRepository
+from bot.planning import KEEP_HANDLED, Planned, sync_once
+from bot.scheduler import Scheduler
+from bot.timeutil import to_unix
+from cogs.calls.embeds import shift_text, trip_text
+from cogs.calls.rules import (
+    KIND_AFTER,
+    KIND_CALL,
+    KIND_NOTICE,
+    KIND_REMINDER,
+    KINDS,
+    LOOKBACK,
+    PLAN_AHEAD,
+    PLANNED_KINDS,
+    clock_shifts,
+    format_minutes,
+    next_call_time,
+    occurrences,
+    reminder_times,
+    trip_time,
+)
+
+log = logging.getLogger(__name__)
+
+
+class CallPlanner:
+    """Plans each call's posts from its rows (``memory_book()``: whether the memory prompt is wanted)."""
+
+    def __init__(
+        self,
+        repo: CallRepository,
+        scheduler: Scheduler,
+        couples: CoupleRepository,
+        clock: Clock,
+        memory_book: Callable[[], bool],
+    ) -> None:
+        self.repo = repo
+        self.scheduler = scheduler
+        self.couples = couples
+        self.clock = clock
+        self.memory_book = memory_book
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def lock(self, guild_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(guild_id, asyncio.Lock())
+
+    async def plan_everything(self) -> None:
+        """At start: plan every call again (posts whose planning moment passed while Closer was
+        down). One read of each server's schedules; only missing or stale posts are written."""
+        by_guild: dict[int, list[Call]] = {}
+        calls = await self.repo.all_active(self.clock.now() - KEEP_HANDLED)
+        for call in calls:
+            by_guild.setdefault(call.guild_id, []).append(call)
+        couples = {c.guild_id: c for c in await self.couples.all_paired()}
+        changes = await self.repo.changes_of([c.id for c in calls])
+        for guild_id, guild_calls in by_guild.items():
+            couple = couples.get(guild_id)
+            if couple is None:
+                continue
+            schedules = await self.scheduler.repo.for_guild(guild_id, PLANNED_KINDS)
+            for call in guild_calls:
+                try:
+                    await self._plan(call, couple, schedules, changes[call.id])
+                except Exception:
+                    log.exception("Could not plan call %s", call.id)
+
+    async def arm_weekly(self, call: Call) -> None:
+        """The weekly call's own recurring schedule: its call-time card every week."""
+        assert call.weekday is not None
+        assert call.local_time is not None
+        await self.scheduler.recurring(
+            KIND_CALL,
+            guild_id=call.guild_id,
+            at=call.local_time,
+            weekdays={call.weekday},
+            zone=call.zone,
+            key=f"{call.id}:weekly",
+            label=f"Video call #{call.id}",
+            owner_id=call.created_by,
+            payload={"call": call.id},
+        )
+
+    async def restored(self, couple: Couple) -> None:
+        """An import wrote the space: every call's schedules again (the weekly ones, then the posts)."""
+        for call in await self.repo.active(couple.guild_id):
+            if call.weekly and call.local_time is not None and call.weekday is not None:
+                await self.arm_weekly(call)
+            await self.plan(call, couple)
+
+    async def plan(self, call: Call, couple: Couple) -> None:
+        """Bring the call's one-off posts in step with its rows, then look for clock changes."""
+        async with self.lock(call.guild_id):
+            schedules = await self.scheduler.repo.for_guild(call.guild_id, PLANNED_KINDS)
+            await self._plan(call, couple, schedules)
+
+    async def replan(self, call: Call, couple: Couple | None) -> None:
+        """:meth:`plan` after a delivery: a failure is logged, never fails the delivery."""
+        if couple is None:
+            return
+        try:
+            await self.plan(call, couple)
+        except Exception:
+            log.exception("Could not plan call %s", call.id)
+
+    async def _plan(
+        self,
+        call: Call,
+        couple: Couple,
+        schedules: Sequence[Schedule],
+        changes: Mapping[datetime, CallChange] | None = None,
+    ) -> None:
+        now = self.clock.now()
+        desired: dict[str, dict[str, Planned]] = {KIND_CALL: {}, KIND_REMINDER: {}, KIND_AFTER: {}}
+        if call.active:
+            if changes is None:
+                changes = await self.repo.changes(call.id)
+            horizon = now + PLAN_AHEAD if call.weekly else now + timedelta(days=800)
+            for item in occurrences(call, changes, now - LOOKBACK, horizon):
+                base = {"call": call.id, "occurrence": to_unix(item.original), "start": to_unix(item.start)}
+                name = f"{call.id}:{base['occurrence']}:{base['start']}"
+                if not call.weekly or item.status == "moved":
+                    desired[KIND_CALL][name] = Planned(item.start, f"Video call #{call.id}", base)
+                for minutes, when in reminder_times(item.start, call.reminders):
+                    desired[KIND_REMINDER][f"{name}:{minutes}"] = Planned(
+                        when,
+                        f"Call reminder #{call.id} ({format_minutes(minutes)} before)",
+                        {**base, "minutes": minutes},
+                    )
+                if self.memory_book():
+                    desired[KIND_AFTER][name] = Planned(
+                        item.start + timedelta(minutes=call.memory_after),
+                        f"Memory prompt after call #{call.id}",
+                        base,
+                    )
+        for kind, plans in desired.items():
+            await sync_once(
+                self.scheduler,
+                guild_id=call.guild_id,
+                kind=kind,
+                prefix=f"{call.id}:",
+                desired=plans,
+                owner_id=call.created_by,
+                schedules=schedules,
+            )
+        if call.active:
+            await self._announce_shifts(call, couple, now)
+
+    async def cancel(self, call: Call) -> None:
+        """Every post of a cancelled call, the weekly schedule included."""
+        for kind in KINDS:
+            await self.scheduler.cancel_where(call.guild_id, kind, f"{call.id}:")
+
+    # -- heads-ups about clock changes and trips ---------------------------------------------------
+
+    async def _announce_shifts(self, call: Call, couple: Couple, now: datetime) -> None:
+        """Tell both, once per change, when a clock change in the next 7 days moves the call."""
+        for shift in clock_shifts(call, couple, now):
+            await self._notice_once(
+                couple,
+                call,
+                f"{call.id}:shift:{to_unix(shift.at)}",
+                label=f"Clock change heads-up for call #{call.id}",
+                title="🕰️ Clock change ahead" if shift.cause == "dst" else "✈️ Back home soon",
+                text=shift_text(call, couple, shift),
+                until=shift.after,
+            )
+
+    async def _notice_once(
+        self, couple: Couple, call: Call, key: str, *, label: str, title: str, text: str, until: datetime
+    ) -> None:
+        if await self.scheduler.repo.find(KIND_NOTICE, couple.guild_id, key) is not None:
+            return  # told already (or being told)
+        await self.scheduler.once(
+            KIND_NOTICE,
+            guild_id=couple.guild_id,
+            when=self.clock.now(),
+            label=label,
+            key=key,
+            owner_id=call.created_by,
+            payload={"call": call.id, "title": title, "text": text, "until": to_unix(until)},
+        )
+
+    async def zones_changed(self, couple: Couple) -> None:
+        """A trip (or a new zone): tell both when it moves an upcoming call for a partner."""
+        now = self.clock.now()
+        for call in await self.repo.active(couple.guild_id):
+            changes = await self.repo.changes(call.id)
+            upcoming = next_call_time(call, changes, now)
+            if upcoming is None:
+                continue
+            for partner in couple.partners:
+                moved = trip_time(couple, partner, upcoming.start)
+                if moved is None or partner.travel_until is None:
+                    continue
+                await self._notice_once(
+                    couple,
+                    call,
+                    f"{call.id}:trip:{partner.user_id}:{to_unix(partner.travel_until)}:{partner.travel_zone}",
+                    label=f"Trip heads-up for call #{call.id}",
+                    title="✈️ A trip moves your call",
+                    text=trip_text(couple, partner, upcoming.start, moved),
+                    until=upcoming.start,
+                )
+            async with self.lock(call.guild_id):
+                await self._announce_shifts(call, couple, now)
