@@ -9,7 +9,8 @@ import discord
 from discord import app_commands
 
 from bot.checks import bot_of
-from bot.timeutil import parse_clock, resolve_zone, suggest_zones
+from bot.timeutil import parse_clock
+from bot.zones import resolve_zone, suggest_zones
 
 
 class ZoneTransformer(app_commands.Transformer):

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.db.models import Couple, Delivery, Partner, Schedule
-from bot.timeutil import discord_timestamp, shared_awake_windows, utc_offset_label
+from bot.timeutil import discord_timestamp, shared_awake_windows
 from bot.ui.embeds import clip, embed
+from bot.zones import utc_offset_label
 
 LEDGER_ICONS = {"sent": "✅", "late": "⏰", "missed": "✖️", "failed": "⚠️", "skipped": "➖", "retry": "🔁"}
 

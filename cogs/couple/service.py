@@ -16,7 +16,8 @@ from bot.db.repositories.schedules import ScheduleRepository
 from bot.errors import UserError
 from bot.registry import Hook, Place, Registry
 from bot.scheduler import Scheduler
-from bot.timeutil import QuietHours, parse_date, resolve_zone, wall_to_utc
+from bot.timeutil import QuietHours, parse_date, wall_to_utc
+from bot.zones import resolve_zone
 
 NEEDED_PERMISSIONS = discord.Permissions(
     view_channel=True,

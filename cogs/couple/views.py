@@ -11,8 +11,8 @@ import discord
 from bot.checks import bot_of, couple_for
 from bot.db.models import Couple
 from bot.errors import UserError
-from bot.timeutil import resolve_zone
 from bot.ui.components import CustomId, PersistentModal, SafeCallback
+from bot.zones import resolve_zone
 from cogs.couple import embeds
 from cogs.couple.service import CoupleService
 

@@ -11,18 +11,16 @@ from bot.db.models import Partner
 from bot.errors import UserError
 from bot.timeutil import (
     QuietHours,
-    UnknownZone,
     WallRule,
     dst_changes,
     nearest_shared_time,
     parse_clock,
     parse_date,
     parse_weekdays,
-    resolve_zone,
     shared_awake_windows,
-    suggest_zones,
     wall_to_utc,
 )
+from bot.zones import UnknownZone, resolve_zone, suggest_zones
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
