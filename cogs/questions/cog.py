@@ -88,6 +88,7 @@ class QuestionCog(
             hooks=(
                 (Hook.COUPLE_PAIRED, service.on_paired),
                 (Hook.ZONES_CHANGED, service.on_zones_changed),
+                (Hook.SPACE_RESTORED, service.on_space_restored),
             ),
             sections=(
                 (Place.STATUS, cards.status_section),

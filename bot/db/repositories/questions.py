@@ -222,12 +222,13 @@ class QuestionRepository(QuestionArchive):
     async def set_thread(self, day_id: int, thread_id: int) -> None:
         await self.db.execute("UPDATE question_days SET thread_id = ? WHERE id = ?", (thread_id, day_id))
 
-    async def unposted_reveals(self, limit: int = 100) -> list[QuestionDay]:
-        """Revealed days whose reveal was never posted (Closer stopped in between)."""
+    async def unposted_reveals(self, limit: int = 100, *, guild_id: int | None = None) -> list[QuestionDay]:
+        """Revealed days whose reveal was never posted (Closer stopped in between); of one server
+        when ``guild_id`` is given."""
         rows = await self.db.fetchall(
             "SELECT * FROM question_days WHERE status = 'revealed' AND reveal_message_id IS NULL "
-            "ORDER BY revealed_at LIMIT ?",
-            (limit,),
+            "AND (:guild IS NULL OR guild_id = :guild) ORDER BY revealed_at LIMIT :limit",
+            {"guild": guild_id, "limit": limit},
         )
         return [day_from_row(r) for r in rows]
 
