@@ -4,7 +4,7 @@ A real, migrated SQLite database (WAL, the bot's pragmas) holds one paired coupl
 ``ANSWERED`` revealed question days, both answers each, built by the selection itself so the
 history is realistic (several rounds through the bank, then-and-now repeats, a few vetoes and
 own questions). One pick is what the daily post does before posting: read the couple's settings
-and history through the repository and choose (``bot.questions.choose``).
+and history through the repository and choose (``cogs.questions.rules.choose``).
 
 - ``pick_median_ms`` / ``pick_p95_ms`` / ``pick_max_ms``: one whole pick (target: under 5 ms).
 - ``history_read_median_ms``: the repository part; ``choose_median_ms``: the pure choice.
@@ -24,9 +24,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.db import Database, migrate
+from bot.db.question_models import Asked, History, Pick
 from bot.db.repositories.couples import CoupleRepository
 from bot.db.repositories.questions import QuestionRepository
-from bot.questions import Asked, History, Pick, bank, choose, seed_for
+from cogs.questions.bank import bank
+from cogs.questions.rules import choose, seed_for
 
 ANSWERED = 3_000
 PICKS = 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.questions import (
+from cogs.questions.bank import (
     BANK_TEXT_LIMIT,
     CATEGORIES,
     TIERS,

@@ -11,23 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.questions import (
-    CATEGORIES,
-    TIERS,
-    Asked,
-    DayResult,
-    History,
-    Pick,
-    Question,
-    answer_deadline,
-    bank,
-    choose,
-    fold_streak,
-    left_in_round,
-    remaining_by_category,
-    seed_for,
-    streak,
-)
+from bot.db.question_models import CATEGORIES, TIERS, Asked, History, Pick, Question
+from cogs.questions.bank import bank
+from cogs.questions.rules import choose, left_in_round, remaining_by_category, seed_for
+from cogs.questions.streak import DayResult, answer_deadline, fold_streak, streak
 
 START = date(2026, 1, 5)  # a Monday
 ALL = {"categories": list(CATEGORIES), "tiers": list(TIERS)}

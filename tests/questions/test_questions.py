@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.questions import bank
+from cogs.questions.bank import bank
 from emulator import Fake
 from tests.support import (
     NEXT_POST,

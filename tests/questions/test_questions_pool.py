@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.questions import bank
+from cogs.questions.bank import bank
 from emulator import Fake
 from tests.support import NEXT_POST, Closer, People, latest_post, question_of
 

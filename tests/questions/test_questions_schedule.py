@@ -462,6 +462,99 @@ async def test_a_reveal_interrupted_by_a_stop_is_posted_after_the_restart(
     assert "Saved as Closer stopped." in reveal_text(fake, couple)
 
 
+# -- a restored space (an import) ----------------------------------------------------------------
+
+
+async def test_a_restored_space_gets_its_question_time_dm_copy_and_nudges_back(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Hook.SPACE_RESTORED with the export's schedule rows: the question time in the setter's zone
+    and days, a paused DM copy, the evening nudges; rows of other features are left to them."""
+    assert closer.bot is not None
+    for kind in ("question", "question_dm", "question_nudge"):
+        await closer.bot.scheduler.cancel_where(couple.guild.id, kind)
+    rows = [
+        {
+            "kind": "question",
+            "user_id": couple.bob.id,
+            "time": "10:30",
+            "weekdays": (0, 1, 2, 3, 4),
+            "zone": BOB_ZONE,
+            "paused": False,
+        },
+        {
+            "kind": "question_dm",
+            "user_id": couple.alice.id,
+            "time": "07:30",
+            "weekdays": (),
+            "zone": None,
+            "paused": True,
+        },
+        {
+            "kind": "checkin",
+            "user_id": couple.alice.id,
+            "time": "21:00",
+            "weekdays": (),
+            "zone": None,
+            "paused": False,
+        },
+    ]
+    await closer.bot.registry.emit(Hook.SPACE_RESTORED, await the_couple(closer, couple), rows)
+    schedules = {(s.kind, s.key): s for s in await closer.bot.schedules.for_guild(couple.guild.id)}
+    daily = schedules[("question", "")]
+    assert (daily.local_time, daily.zone, daily.owner_id) == (time(10, 30), BOB_ZONE, couple.bob.id)
+    assert daily.weekdays == frozenset({0, 1, 2, 3, 4})
+    dm = schedules[("question_dm", str(couple.alice.id))]
+    assert (dm.local_time, dm.paused, dm.personal) == (time(7, 30), True, True)
+    assert ("question_dm", str(couple.bob.id)) not in schedules
+    for user in (couple.alice, couple.bob):
+        assert schedules[("question_nudge", str(user.id))].local_time == time(20, 0)
+
+
+async def test_a_restored_space_without_schedules_gets_the_defaults_and_its_pending_reveal(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """No rows: 09:00 in the first partner's zone; a reveal saved but never posted is posted."""
+    assert closer.bot is not None
+    post = await post_now(fake, couple)
+    await answer(fake, post, couple.alice, "Saved before the move.")
+    repo = cog(closer).repo
+    day = await repo.latest_day(couple.guild.id)
+    saved = await repo.save_answer(
+        day.id,
+        couple.bob.id,
+        "Saved, never revealed.",
+        now=closer.clock.now(),
+        local_date=date(2026, 11, 24),
+        on_time=True,
+        partners=[couple.alice.id, couple.bob.id],
+    )
+    assert saved.revealed
+    await closer.bot.scheduler.cancel_where(couple.guild.id, "question")
+    await closer.bot.registry.emit(Hook.SPACE_RESTORED, await the_couple(closer, couple))
+    daily = await closer.bot.schedules.find("question", couple.guild.id)
+    assert daily is not None
+    assert (daily.local_time, daily.zone) == (time(9, 0), ALICE_ZONE)
+    await closer.run_due()
+    assert len(reveal_messages(fake, couple)) == 1
+    assert "Saved, never revealed." in reveal_text(fake, couple)
+
+
+async def test_question_schedules_an_import_wrote_itself_are_armed(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """A DM copy already in the table but not armed (no next time) is armed from now."""
+    assert closer.bot is not None
+    await fake.slash(couple.bob, "question schedule", dm_me="07:30")
+    dm = await closer.bot.schedules.find("question_dm", couple.guild.id, str(couple.bob.id))
+    assert dm is not None
+    await closer.bot.schedules.set_next(dm.id, None, None)
+    await closer.bot.registry.emit(Hook.SPACE_RESTORED, await the_couple(closer, couple))
+    armed = await closer.bot.schedules.get(dm.id)
+    assert armed is not None
+    assert (armed.next_due, armed.fire_at) == (dm.next_due, dm.fire_at)
+
+
 # -- other features' cards -----------------------------------------------------------------------
 
 

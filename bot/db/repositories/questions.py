@@ -2,184 +2,45 @@
 
 Privacy lives here too: nothing returns a partner's answer to a question that is not revealed,
 except to its writer (:meth:`QuestionRepository.my_answer`, :meth:`QuestionRepository.export`).
+
+The rows it returns are in :mod:`bot.db.question_models` (re-exported here).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.db.connection import Database
-from bot.questions import CATEGORIES, OWN_PREFIX, OWN_TIER, TIERS, Asked, History, Pick, Question, own_id
+from bot.db.question_models import (
+    CATEGORIES,
+    OWN_PREFIX,
+    TIERS,
+    Answer,
+    Asked,
+    History,
+    OwnQuestion,
+    Pick,
+    QuestionDay,
+    QuestionSettings,
+    Saved,
+    StreakDay,
+    Veto,
+    answer_from_row,
+    day_from_row,
+    own_from_row,
+)
+from bot.db.repositories.question_archive import QuestionArchive
 from bot.timeutil import from_unix, to_unix
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionSettings:
-    categories: frozenset[str]
-    tiers: frozenset[int]
-
-    @classmethod
-    def everything(cls) -> QuestionSettings:
-        return cls(frozenset(CATEGORIES), frozenset(TIERS))
-
-
-@dataclass(frozen=True, slots=True)
-class OwnQuestion:
-    id: int
-    guild_id: int
-    text: str
-    category: str
-    added_by: int
-    added_at: datetime
-
-    @property
-    def question(self) -> Question:
-        return Question(own_id(self.id), self.category, OWN_TIER, self.text)
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionDay:
-    id: int
-    guild_id: int
-    question_id: str
-    question: str
-    category: str
-    tier: int
-    day_number: int
-    local_date: date
-    zone: str
-    round: int
-    new_round: bool
-    repeat_of: int | None
-    created_at: datetime
-    posted_at: datetime | None
-    channel_id: int | None
-    message_id: int | None
-    status: str  # 'open', 'revealed' or 'skipped'
-    revealed_at: datetime | None
-    thread_id: int | None
-    reveal_message_id: int | None
-    skipped_by: int | None
-    skipped_at: datetime | None
-
-    @property
-    def open(self) -> bool:
-        return self.status == "open"
-
-    @property
-    def revealed(self) -> bool:
-        return self.status == "revealed"
-
-    @property
-    def skipped(self) -> bool:
-        return self.status == "skipped"
-
-    @property
-    def reached_at(self) -> datetime:
-        """When the question reached the couple: its post, or its creation if it never posted."""
-        return self.posted_at or self.created_at
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    day_id: int
-    user_id: int
-    answer: str
-    answered_at: datetime
-    updated_at: datetime
-    local_date: date
-    on_time: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Saved:
-    """The outcome of saving an answer."""
-
-    state: str  # 'saved', 'replaced', 'locked' (revealed already), 'skipped', 'missing'
-    answered: frozenset[int] = frozenset()  # who has answered now (ids only, never the texts)
-    revealed: bool = False  # this answer completed the pair: reveal now
-
-
-@dataclass(frozen=True, slots=True)
-class StreakDay:
-    """What the streak needs of a question day."""
-
-    local_date: date
-    reached_at: datetime
-    answered: dict[int, bool]  # who answered, and whether in time
-
-
-@dataclass(frozen=True, slots=True)
-class Veto:
-    question_id: str
-    question: str
-    category: str
-    vetoed_by: int
-    vetoed_at: datetime
-
-
-def _opt_time(value: int | None) -> datetime | None:
-    return from_unix(value) if value is not None else None
-
-
-def _day(row: sqlite3.Row) -> QuestionDay:
-    return QuestionDay(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        question_id=row["question_id"],
-        question=row["question"],
-        category=row["category"],
-        tier=row["tier"],
-        day_number=row["day_number"],
-        local_date=date.fromisoformat(row["local_date"]),
-        zone=row["zone"],
-        round=row["round"],
-        new_round=bool(row["new_round"]),
-        repeat_of=row["repeat_of"],
-        created_at=from_unix(row["created_at"]),
-        posted_at=_opt_time(row["posted_at"]),
-        channel_id=row["channel_id"],
-        message_id=row["message_id"],
-        status=row["status"],
-        revealed_at=_opt_time(row["revealed_at"]),
-        thread_id=row["thread_id"],
-        reveal_message_id=row["reveal_message_id"],
-        skipped_by=row["skipped_by"],
-        skipped_at=_opt_time(row["skipped_at"]),
-    )
-
-
-def _answer(row: sqlite3.Row) -> Answer:
-    return Answer(
-        day_id=row["day_id"],
-        user_id=row["user_id"],
-        answer=row["answer"],
-        answered_at=from_unix(row["answered_at"]),
-        updated_at=from_unix(row["updated_at"]),
-        local_date=date.fromisoformat(row["local_date"]),
-        on_time=bool(row["on_time"]),
-    )
-
-
-def _own(row: sqlite3.Row) -> OwnQuestion:
-    return OwnQuestion(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        text=row["text"],
-        category=row["category"],
-        added_by=row["added_by"],
-        added_at=from_unix(row["added_at"]),
-    )
 
 
 def _csv(values: Iterable[object]) -> str:
     return ",".join(str(v) for v in sorted(values, key=str))
 
 
-class QuestionRepository:
+class QuestionRepository(QuestionArchive):
+    """The daily question's tables (the data export's reads and writes: :class:`QuestionArchive`)."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -228,18 +89,18 @@ class QuestionRepository:
         )
         row = await self.db.fetchone("SELECT * FROM own_questions WHERE id = ?", (row_id,))
         assert row is not None
-        return _own(row)
+        return own_from_row(row)
 
     async def own_questions(self, guild_id: int) -> list[OwnQuestion]:
         rows = await self.db.fetchall(
             "SELECT * FROM own_questions WHERE guild_id = ? ORDER BY id", (guild_id,)
         )
-        return [_own(r) for r in rows]
+        return [own_from_row(r) for r in rows]
 
     # -- what choosing needs -----------------------------------------------------------------------
 
     async def history(self, guild_id: int) -> History:
-        """The couple's history as :func:`bot.questions.choose` reads it: one grouped pass over a
+        """The couple's history as :func:`cogs.questions.rules.choose` reads it: one grouped pass over a
         covering index, plus the (small) vetoes and own questions."""
         stats = await self.db.fetchall(
             "SELECT question_id, COUNT(*) AS days, SUM(repeat_of IS NULL) AS asked, MAX(local_date) AS last_date, "
@@ -320,11 +181,11 @@ class QuestionRepository:
                 (guild_id, local_date.isoformat()),
             )
         assert row is not None
-        return _day(row)
+        return day_from_row(row)
 
     async def day(self, day_id: int) -> QuestionDay | None:
         row = await self.db.fetchone("SELECT * FROM question_days WHERE id = ?", (day_id,))
-        return _day(row) if row else None
+        return day_from_row(row) if row else None
 
     async def live_day(self, guild_id: int, local_date: date) -> QuestionDay | None:
         """The question of that date (not a skipped one)."""
@@ -332,7 +193,7 @@ class QuestionRepository:
             "SELECT * FROM question_days WHERE guild_id = ? AND local_date = ? AND status <> 'skipped'",
             (guild_id, local_date.isoformat()),
         )
-        return _day(row) if row else None
+        return day_from_row(row) if row else None
 
     async def latest_day(self, guild_id: int) -> QuestionDay | None:
         """The couple's current question: the latest one not skipped."""
@@ -341,7 +202,7 @@ class QuestionRepository:
             "ORDER BY local_date DESC, id DESC LIMIT 1",
             (guild_id,),
         )
-        return _day(row) if row else None
+        return day_from_row(row) if row else None
 
     async def set_posted(
         self, day_id: int, channel_id: int | None, message_id: int | None, now: datetime
@@ -361,14 +222,15 @@ class QuestionRepository:
     async def set_thread(self, day_id: int, thread_id: int) -> None:
         await self.db.execute("UPDATE question_days SET thread_id = ? WHERE id = ?", (thread_id, day_id))
 
-    async def unposted_reveals(self, limit: int = 100) -> list[QuestionDay]:
-        """Revealed days whose reveal was never posted (Closer stopped in between)."""
+    async def unposted_reveals(self, limit: int = 100, *, guild_id: int | None = None) -> list[QuestionDay]:
+        """Revealed days whose reveal was never posted (Closer stopped in between); of one server
+        when ``guild_id`` is given."""
         rows = await self.db.fetchall(
             "SELECT * FROM question_days WHERE status = 'revealed' AND reveal_message_id IS NULL "
-            "ORDER BY revealed_at LIMIT ?",
-            (limit,),
+            "AND (:guild IS NULL OR guild_id = :guild) ORDER BY revealed_at LIMIT :limit",
+            {"guild": guild_id, "limit": limit},
         )
-        return [_day(r) for r in rows]
+        return [day_from_row(r) for r in rows]
 
     # -- answers -----------------------------------------------------------------------------------
 
@@ -382,7 +244,7 @@ class QuestionRepository:
         row = await self.db.fetchone(
             "SELECT * FROM question_answers WHERE day_id = ? AND user_id = ?", (day_id, user_id)
         )
-        return _answer(row) if row else None
+        return answer_from_row(row) if row else None
 
     async def revealed_answers(self, day_id: int) -> list[Answer]:
         """Both answers of a revealed day; nothing before the reveal."""
@@ -391,7 +253,7 @@ class QuestionRepository:
             "WHERE a.day_id = ? AND d.status = 'revealed' ORDER BY a.answered_at, a.user_id",
             (day_id,),
         )
-        return [_answer(r) for r in rows]
+        return [answer_from_row(r) for r in rows]
 
     async def save_answer(
         self,
@@ -466,7 +328,7 @@ class QuestionRepository:
                     to_unix(now),
                 ),
             )
-        return _day(row)
+        return day_from_row(row)
 
     async def vetoes(self, guild_id: int) -> list[Veto]:
         rows = await self.db.fetchall(
@@ -513,7 +375,7 @@ class QuestionRepository:
             "ORDER BY local_date DESC, id DESC LIMIT ? OFFSET ?",
             (guild_id, limit, offset),
         )
-        return [_day(r) for r in rows]
+        return [day_from_row(r) for r in rows]
 
     async def streak_facts(self, guild_id: int, since: date | None = None) -> list[StreakDay]:
         """Every live day (from ``since``) with when it reached the couple, and who answered it in
@@ -557,65 +419,3 @@ class QuestionRepository:
                 (guild_id, since.isoformat()),
             )
         )
-
-    # -- the data export (read by the data feature) -----------------------------------------------
-
-    async def export(self, guild_id: int, user_id: int) -> list[tuple[QuestionDay, list[Answer]]]:
-        """Every question day of the couple with the answers ``user_id`` may see: their own, and
-        their partner's only once revealed."""
-        days = await self.db.fetchall(
-            "SELECT * FROM question_days WHERE guild_id = ? ORDER BY local_date, id", (guild_id,)
-        )
-        answers = await self.db.fetchall(
-            "SELECT a.* FROM question_answers a JOIN question_days d ON d.id = a.day_id "
-            "WHERE d.guild_id = ? AND (a.user_id = ? OR d.status = 'revealed') ORDER BY a.answered_at",
-            (guild_id, user_id),
-        )
-        by_day: dict[int, list[Answer]] = {}
-        for r in answers:
-            by_day.setdefault(r["day_id"], []).append(_answer(r))
-        return [(_day(r), by_day.get(r["id"], [])) for r in days]
-
-    async def import_days(
-        self, guild_id: int, days: Sequence[tuple[Pick, date, str, datetime, Sequence[tuple[int, str]]]]
-    ) -> None:
-        """Restore revealed question days with both answers in one transaction (the data import;
-        the benchmark builds long histories with it). Each entry: (pick, date, zone, instant, answers)."""
-        async with self.db.transaction() as tx:
-            number = int(
-                await tx.fetchval(
-                    "SELECT COUNT(*) FROM question_days WHERE guild_id = ? AND status <> 'skipped'",
-                    (guild_id,),
-                )
-            )
-            for pick, day, zone, at, answers in days:
-                number += 1
-                cursor = await tx.execute(
-                    "INSERT INTO question_days (guild_id, question_id, question, category, tier, day_number, "
-                    "local_date, zone, round, new_round, repeat_of, created_at, posted_at, status, revealed_at, "
-                    "reveal_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'revealed', ?, 0)",
-                    (
-                        guild_id,
-                        pick.question.id,
-                        pick.question.text,
-                        pick.question.category,
-                        pick.question.tier,
-                        number,
-                        day.isoformat(),
-                        zone,
-                        pick.round,
-                        int(pick.new_round),
-                        pick.repeat_of,
-                        to_unix(at),
-                        to_unix(at),
-                        to_unix(at),
-                    ),
-                )
-                await tx.executemany(
-                    "INSERT INTO question_answers (day_id, user_id, answer, answered_at, updated_at, local_date, "
-                    "on_time) VALUES (?, ?, ?, ?, ?, ?, 1)",
-                    [
-                        (cursor.lastrowid, user_id, text, to_unix(at), to_unix(at), day.isoformat())
-                        for user_id, text in answers
-                    ],
-                )

@@ -1,0 +1,184 @@
+"""The daily question's buttons, selects and answer form: restart-proof (``DynamicItem`` and
+:class:`PersistentModal`), each custom_id declared once. They hand the interaction to the cog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, cast
+
+import discord
+
+from bot.checks import bot_of
+from bot.db.question_models import QuestionDay
+from bot.errors import UserError
+from bot.ui.components import CustomId, PersistentModal, SafeCallback
+from bot.ui.embeds import clip
+from cogs.questions.bank import ANSWER_LIMIT, CATEGORIES, CATEGORY_EMOJI, TIERS, category_name
+
+
+class Handlers(Protocol):
+    """What the buttons and the form call on the cog."""
+
+    async def open_answer(self, interaction: discord.Interaction, day_id: int) -> None: ...
+
+    async def ask_to_skip(self, interaction: discord.Interaction, day_id: int) -> None: ...
+
+    async def receive_answer(self, interaction: discord.Interaction, day_id: int, raw: str) -> None: ...
+
+    async def choose_draw(
+        self,
+        interaction: discord.Interaction,
+        *,
+        categories: Sequence[str] | None = None,
+        tiers: Sequence[int] | None = None,
+    ) -> None: ...
+
+
+def cog_of(interaction: discord.Interaction) -> Handlers:
+    # No isinstance check: an extension reload makes a new class, and buttons and modals
+    # registered by the old module still route here.
+    cog = bot_of(interaction).get_cog("QuestionCog")
+    if cog is None:
+        raise UserError("The daily question isn't available right now. Please try again in a moment.")
+    return cast(Handlers, cog)
+
+
+class AnswerButton(
+    SafeCallback,
+    discord.ui.DynamicItem[discord.ui.Button],
+    custom_id=CustomId("closer:question:answer:{day:int}"),
+):
+    def __init__(self, day_id: int) -> None:
+        self.day_id = day_id
+        super().__init__(
+            discord.ui.Button(
+                label="Answer",
+                emoji="✍️",
+                style=discord.ButtonStyle.primary,
+                custom_id=self.spec.build(day=day_id),
+            )
+        )
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        await cog_of(interaction).open_answer(interaction, self.day_id)
+
+
+class SkipButton(
+    SafeCallback,
+    discord.ui.DynamicItem[discord.ui.Button],
+    custom_id=CustomId("closer:question:skip:{day:int}"),
+):
+    def __init__(self, day_id: int) -> None:
+        self.day_id = day_id
+        super().__init__(
+            discord.ui.Button(
+                label="Skip",
+                emoji="⏭️",
+                style=discord.ButtonStyle.secondary,
+                custom_id=self.spec.build(day=day_id),
+            )
+        )
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        await cog_of(interaction).ask_to_skip(interaction, self.day_id)
+
+
+def post_view(day: QuestionDay) -> discord.ui.View | None:
+    """Answer and Skip while the question is open; nothing once it is revealed or skipped."""
+    if not day.open:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(AnswerButton(day.id))
+    view.add_item(SkipButton(day.id))
+    return view
+
+
+def dm_view(day: QuestionDay) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AnswerButton(day.id))
+    return view
+
+
+class AnswerModal(PersistentModal, custom_id=CustomId("closer:modal:question:{day:int}")):
+    def __init__(self, day: QuestionDay, previous: str | None) -> None:
+        super().__init__(
+            title=clip(f"Day {day.day_number} · your answer", 45),
+            custom_id=self.spec.build(day=day.id),
+        )
+        self.add_item(discord.ui.TextDisplay(clip(f"**{day.question}**", 4000)))
+        self.add_item(
+            discord.ui.Label(
+                text="Your answer",
+                description="Up to 1,500 characters. Only you see it until you've both answered.",
+                component=discord.ui.TextInput(
+                    style=discord.TextStyle.paragraph,
+                    custom_id="answer",
+                    max_length=ANSWER_LIMIT,
+                    default=previous,
+                ),
+            )
+        )
+
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
+    ) -> None:
+        await cog_of(interaction).receive_answer(interaction, int(key["day"]), values.get("answer", ""))
+
+
+class CategorySelect(
+    SafeCallback, discord.ui.DynamicItem[discord.ui.Select], custom_id=CustomId("closer:question:categories")
+):
+    def __init__(self, enabled: frozenset[str] = frozenset(), counts: dict[str, str] | None = None) -> None:
+        counts = counts or {}
+        options = [
+            discord.SelectOption(
+                label=category_name(key),
+                value=key,
+                emoji=CATEGORY_EMOJI[key],
+                description=counts.get(key),
+                default=key in enabled,
+            )
+            for key in CATEGORIES
+        ]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=self.spec.build(),
+                placeholder="Categories to draw from",
+                min_values=1,
+                max_values=len(options),
+                options=options,
+            )
+        )
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        await cog_of(interaction).choose_draw(interaction, categories=self.item.values)
+
+
+class TierSelect(
+    SafeCallback, discord.ui.DynamicItem[discord.ui.Select], custom_id=CustomId("closer:question:tiers")
+):
+    def __init__(self, enabled: frozenset[int] = frozenset()) -> None:
+        about = {1: "easy, playful questions", 2: "about you and your life", 3: "the big, tender ones"}
+        options = [
+            discord.SelectOption(
+                label=f"{name.capitalize()} questions",
+                value=str(tier),
+                description=about[tier],
+                default=tier in enabled,
+            )
+            for tier, name in TIERS.items()
+        ]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=self.spec.build(),
+                placeholder="Depths to draw from",
+                min_values=1,
+                max_values=len(options),
+                options=options,
+            )
+        )
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        await cog_of(interaction).choose_draw(interaction, tiers=[int(v) for v in self.item.values])
