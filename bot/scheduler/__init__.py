@@ -5,12 +5,16 @@
   :class:`Messenger` protocol through which a delivery reaches Discord.
 - :mod:`~bot.scheduler.engine`: :class:`Scheduler`: arming from the table, catch-up, retries later.
 - :mod:`~bot.scheduler.claims`: claims in the ledger, so each occurrence is delivered once.
+- :mod:`~bot.scheduler.outbox`: the DM budget (a few a day, spaced, none at night) and what
+  travels together in one DM.
 """
 
 from bot.scheduler.claims import NONCE_WINDOW
 from bot.scheduler.delivery import (
     LATE_AFTER,
     PACED,
+    Attachment,
+    Deferred,
     DeliverFn,
     DeliveryFailed,
     Kind,
@@ -31,7 +35,9 @@ __all__ = [
     "NONCE_WINDOW",
     "PACED",
     "REFILL_EVERY",
+    "Attachment",
     "Couples",
+    "Deferred",
     "DeliverFn",
     "DeliveryFailed",
     "Kind",

@@ -9,17 +9,29 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.db.repositories.schedules import ScheduleRepository
-from bot.scheduler.delivery import DeliveryFailed, Kind, Occurrence, describe, retryable
+from bot.scheduler.delivery import Deferred, DeliveryFailed, Kind, Occurrence, describe, retryable
 
 log = logging.getLogger(__name__)
 
 # Discord enforces a message nonce for "the past few minutes": a claim younger than this that
 # never completed is re-sent with the same nonce, so Discord drops it if the first went through.
 NONCE_WINDOW = timedelta(minutes=2)
+# The ledger row of an occurrence the DM budget holds back says this (it is not a delivery missed).
+WAITING = "waiting for a better moment to message them"
+# ... and when it held it back until it meant nothing any more.
+HELD_BACK = "not sent: that day already had enough messages for them"
+
+
+@dataclass(frozen=True, slots=True)
+class Later:
+    """Try the occurrence again: at ``at`` (the DM budget said when), or after the usual delay."""
+
+    at: datetime | None = None
 
 
 async def settle_stale_claims(repo: ScheduleRepository, now: datetime) -> None:
@@ -44,20 +56,23 @@ async def claim_and_deliver(
     occurrence: Occurrence,
     retry_delays: Sequence[float],
     clock: Clock,
-) -> bool:
-    """Claim and deliver one occurrence; True when it should be retried later."""
+) -> Later | None:
+    """Claim and deliver one occurrence; :class:`Later` when it should be tried again."""
     schedule, key = occurrence.schedule, occurrence.scheduled_at
     if not await repo.claim(schedule.id, key, occurrence.now):
-        return False  # already handled: by another firing, or before a restart
+        return None  # already handled: by another firing, or before a restart
     last_error: BaseException | None = None
     for delay in (0.0, *retry_delays):
         if delay:
             await asyncio.sleep(delay)
         try:
             sent = await kind.deliver(occurrence)
+        except Deferred as held:
+            await repo.record(schedule.id, key, "retry", clock.now(), detail=WAITING)
+            return Later(held.until)
         except DeliveryFailed as error:
             await repo.record(schedule.id, key, "failed", clock.now(), detail=str(error))
-            return False
+            return None
         except Exception as error:
             if retryable(error):
                 last_error = error
@@ -67,7 +82,7 @@ async def claim_and_deliver(
                 continue
             log.exception("Delivery of %s at %s failed", schedule.label, key)
             await repo.record(schedule.id, key, "failed", clock.now(), detail=describe(error))
-            return False
+            return None
         if sent is None:
             detail = "; ".join(occurrence.notes) or "nothing to post"
             await repo.record(schedule.id, key, "skipped", clock.now(), detail=detail)
@@ -82,7 +97,7 @@ async def claim_and_deliver(
                 channel_id=sent.channel_id,
                 detail=notes,
             )
-        return False
+        return None
     await repo.record(
         schedule.id,
         key,
@@ -90,4 +105,4 @@ async def claim_and_deliver(
         clock.now(),
         detail=f"Discord unavailable ({describe(last_error) if last_error else 'unknown'}); retrying",
     )
-    return True
+    return Later()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -108,6 +108,64 @@ class Messenger(Protocol):
     async def to_user(self, user_id: int, **kwargs: Any) -> discord.Message: ...
 
 
+class Deferred(Exception):
+    """This DM may not go now; try the occurrence again at ``until``."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"deferred until {until.isoformat()}")
+        self.until = until
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """What one kind adds to a DM another kind is sending to the same partner."""
+
+    embeds: Sequence[discord.Embed] = ()
+    items: Sequence[discord.ui.Item[Any]] = ()
+    # Run once the DM that carried it went out (record that the nudge was given, ...).
+    done: Callable[[Sent], Awaitable[None]] | None = None
+
+
+AttachFn = Callable[["Occurrence"], Awaitable["Attachment | None"]]
+
+
+@dataclass
+class Bundle:
+    """Occurrences claimed to travel with a DM, and what each adds to it."""
+
+    parts: list[tuple[Occurrence, Attachment]] = field(default_factory=list)
+
+    def apply(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The send arguments with every part's embeds and components added."""
+        if not self.parts:
+            return kwargs
+        merged = dict(kwargs)
+        embeds = list(merged.pop("embeds", None) or ([merged.pop("embed")] if merged.get("embed") else []))
+        merged.pop("embed", None)
+        view = merged.get("view") or discord.ui.View(timeout=None)
+        for _, attachment in self.parts:
+            embeds.extend(attachment.embeds)
+            for item in attachment.items:
+                view.add_item(item)
+        merged["embeds"] = embeds[:10]
+        if view.children:
+            merged["view"] = view
+        return merged
+
+
+class Outbox(Protocol):
+    """The DM budget and bundling a scheduler applies to every DM (bot/scheduler/outbox.py)."""
+
+    async def check(self, couple: Couple | None, user_id: int) -> None:
+        """Raise :class:`Deferred` when a DM to ``user_id`` may not go now."""
+
+    async def gather(self, occurrence: Occurrence, user_id: int) -> Bundle: ...
+
+    async def sent(self, occurrence: Occurrence, user_id: int, sent: Sent, bundle: Bundle) -> None: ...
+
+    async def release(self, bundle: Bundle) -> None: ...
+
+
 DeliverFn = Callable[["Occurrence"], Awaitable[Sent | None]]
 DeadlineFn = Callable[["Occurrence"], datetime]
 
@@ -124,6 +182,9 @@ class Kind:
     name: str
     deliver: DeliverFn
     deadline: DeadlineFn | None = None
+    # What an occurrence of this kind adds to a DM another kind sends the same partner shortly
+    # before it is due (bot/scheduler/outbox.py); None: it always goes on its own.
+    attach: AttachFn | None = None
 
 
 @dataclass
@@ -138,10 +199,27 @@ class Occurrence:
     fire_at: datetime
     now: datetime
     notes: list[str] = field(default_factory=list)
+    # The DM budget and bundling (None: DMs go straight out, as in unit tests of a handler).
+    outbox: Outbox | None = None
+    # Held back on purpose (the DM budget), not by Closer being offline: no "posted late" note.
+    deferred: bool = False
 
     @property
     def late(self) -> bool:
-        return self.now - self.fire_at > LATE_AFTER
+        return not self.deferred and self.now - self.fire_at > LATE_AFTER
+
+    def sibling(self, schedule: Schedule, scheduled_at: datetime, fire_at: datetime) -> Occurrence:
+        """Another schedule's occurrence, delivered through the same messenger, gate and outbox."""
+        return Occurrence(
+            self.messenger,
+            self.gate,
+            schedule,
+            self.couple,
+            scheduled_at,
+            fire_at,
+            self.now,
+            outbox=self.outbox,
+        )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -199,8 +277,29 @@ class Occurrence:
             reached[0].message_id, reached[0].channel_id, f"shared channel unavailable ({reason}); sent by DM"
         )
 
-    async def send_dm(self, user_id: int, *, nonce_suffix: str = "", **kwargs: Any) -> Sent:
-        """DM a partner; with DMs closed, post in the shared channel mentioning them instead."""
+    async def send_dm(
+        self, user_id: int, *, nonce_suffix: str = "", fallback: bool = True, **kwargs: Any
+    ) -> Sent:
+        """DM a partner, within their DM budget (it may raise ``Deferred``) and with what is due to
+        travel with it; with DMs closed, post in the shared channel mentioning them instead (or,
+        with ``fallback=False``, raise ``DeliveryFailed``)."""
+        if self.outbox is not None:
+            await self.outbox.check(self.couple, user_id)
+            bundle = await self.outbox.gather(self, user_id)
+            kwargs = bundle.apply(kwargs)
+        else:
+            bundle = None
+        try:
+            sent = await self._send_dm(user_id, nonce_suffix, fallback, kwargs)
+        except BaseException:
+            if self.outbox is not None and bundle is not None:
+                await self.outbox.release(bundle)
+            raise
+        if self.outbox is not None and bundle is not None:
+            await self.outbox.sent(self, user_id, sent, bundle)
+        return sent
+
+    async def _send_dm(self, user_id: int, nonce_suffix: str, fallback: bool, kwargs: dict[str, Any]) -> Sent:
         kwargs["content"] = self._content(kwargs.get("content"))
         try:
             await self.gate.wait()
@@ -209,7 +308,7 @@ class Occurrence:
         except (discord.Forbidden, discord.NotFound) as error:
             reason = describe(error)
         couple = self.couple
-        if couple is None:
+        if couple is None or not fallback:
             raise DeliveryFailed(f"DM refused ({reason})")
         kwargs["content"] = f"<@{user_id}> {kwargs['content']}" if kwargs.get("content") else f"<@{user_id}>"
         kwargs["allowed_mentions"] = discord.AllowedMentions(users=[discord.Object(user_id)])

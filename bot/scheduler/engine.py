@@ -33,7 +33,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock
 from bot.db.models import Couple, Schedule
 from bot.db.repositories.schedules import ScheduleRepository
-from bot.scheduler.claims import claim_and_deliver, settle_stale_claims
+from bot.scheduler.claims import HELD_BACK, WAITING, claim_and_deliver, settle_stale_claims
 from bot.scheduler.delivery import (
     PACED,
     Kind,
@@ -42,6 +42,7 @@ from bot.scheduler.delivery import (
     RateGate,
     default_deadline,
 )
+from bot.scheduler.outbox import DmOutbox
 from bot.scheduler.rules import definition, fire_time, next_occurrence, once_next
 from bot.timeutil import ALL_DAYS
 
@@ -105,6 +106,7 @@ class Scheduler:
         self._started = False
         self.window = window
         self.gate = RateGate(posts_per_second)
+        self.outbox = DmOutbox(repo, self.kinds, clock)
         self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
         # Jobs are armed for schedules firing up to here; None until start() armed the table.
         self._horizon: datetime | None = None
@@ -295,7 +297,9 @@ class Scheduler:
             self._arm(schedule_id, None)
 
     async def prune(self, before: datetime) -> int:
-        """Forget one-off schedules (reminders, notes, pings) that finished before ``before``."""
+        """Forget one-off schedules (reminders, notes, pings) that finished before ``before``, and
+        the DM budget's record of messages older than two days."""
+        await self.repo.prune_dm_log(self.now() - timedelta(days=2))
         return await self.repo.prune_finished(before)
 
     async def _rearm_from_now(self, schedule_id: int) -> Schedule:
@@ -393,8 +397,18 @@ class Scheduler:
             await self.repo.record_missed(schedule_id, pending, now, "Closer was not in this server then")
         else:
             occurrence = Occurrence(
-                self.messenger, self.gate, schedule, couple, last, fire_time(schedule, couple, last), now
+                self.messenger,
+                self.gate,
+                schedule,
+                couple,
+                last,
+                fire_time(schedule, couple, last),
+                now,
+                outbox=self.outbox,
             )
+            if occurrence.late:
+                held = await self.repo.delivery(schedule_id, last)
+                occurrence.deferred = held is not None and held.status == "retry" and held.detail == WAITING
             deadline = (kind.deadline or default_deadline)(occurrence)
             if occurrence.fire_at > deadline:
                 # Quiet hours held it past the point where it means anything (a goodnight at 7am).
@@ -404,10 +418,12 @@ class Scheduler:
             elif now > deadline:
                 missed.append(last)
             else:
-                retry = await claim_and_deliver(self.repo, kind, occurrence, self.retry_delays, self.clock)
-                if retry:
+                later = await claim_and_deliver(self.repo, kind, occurrence, self.retry_delays, self.clock)
+                if later is not None and later.at is not None and later.at > deadline:
+                    await self.repo.record(schedule_id, last, "skipped", now, detail=HELD_BACK)
+                elif later is not None:
                     await self.repo.record_missed(schedule_id, missed, now, "Closer was offline then")
-                    retry_at = min(now + self.retry_later, deadline)
+                    retry_at = min(later.at or now + self.retry_later, deadline)
                     await self.repo.set_next(schedule_id, last, retry_at)
                     self._arm(schedule_id, retry_at)
                     return

@@ -176,6 +176,7 @@ async def test_goodnight_reaches_each_partner_at_their_own_bedtime(
 ) -> None:
     """22:30 in Berlin for Alice, 22:30 in Los Angeles for Bob; a button sends the note."""
     await add(fake, couple.bob, template="goodnight", time="22:30")
+    await closer.at(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))  # Alice's evening check-in, 20:00
     await closer.at(datetime(2026, 11, 24, 21, 30, tzinfo=UTC))  # 22:30 Berlin
     reminder = await fake.wait_for_message(couple.alice, lambda m: "Bedtime soon" in m.text)
     assert "bob" in reminder.text
@@ -184,6 +185,7 @@ async def test_goodnight_reaches_each_partner_at_their_own_bedtime(
     assert "Sent to bob" in sent.text
     note = await fake.wait_for_message(couple.bob, lambda m: "Goodnight from alice" in m.text)
     assert note is not None
+    await closer.at(datetime(2026, 11, 25, 4, 0, tzinfo=UTC))  # Bob's evening check-in, 20:00
     await closer.at(datetime(2026, 11, 25, 6, 30, tzinfo=UTC))  # 22:30 Los Angeles
     bobs = await fake.wait_for_message(couple.bob, lambda m: "Bedtime soon" in m.text)
     form = await fake.click(bobs, "Write a goodnight note", couple.bob)
@@ -199,6 +201,7 @@ async def test_goodnight_with_dms_closed_goes_to_the_shared_channel(
     """Alice's DMs are closed: her reminder is posted in the shared channel mentioning her, and recorded."""
     fake.close_dms(couple.alice)
     await add(fake, couple.bob, template="goodnight", time="22:30")
+    await closer.at(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))  # Alice's evening check-in, 20:00
     await closer.at(datetime(2026, 11, 24, 21, 30, tzinfo=UTC))
     fallback = await fake.wait_for_message(couple.channel, lambda m: "Bedtime soon" in m.text)
     assert couple.alice.mention in fallback.content

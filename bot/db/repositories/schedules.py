@@ -299,6 +299,33 @@ class ScheduleRepository:
             (to_unix(before),),
         )
 
+    async def companions(self, guild_id: int, owner_id: int, until: datetime, exclude: int) -> list[Schedule]:
+        """A partner's personal schedules due by ``until`` (what a DM to them may carry along)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM schedules WHERE guild_id = ? AND owner_id = ? AND personal = 1 AND paused = 0 "
+            "AND fire_at IS NOT NULL AND fire_at <= ? AND next_due IS NOT NULL AND id <> ? ORDER BY fire_at, id",
+            (guild_id, owner_id, to_unix(until), exclude),
+        )
+        return [_schedule(r) for r in rows]
+
+    # -- the personal messages sent, for the DM budget -----------------------------------------------
+
+    async def dm_sent(self, guild_id: int, user_id: int, at: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO dm_log (guild_id, user_id, sent_at) VALUES (?, ?, ?)",
+            (guild_id, user_id, to_unix(at)),
+        )
+
+    async def dms_since(self, guild_id: int, user_id: int, since: datetime) -> list[datetime]:
+        rows = await self.db.fetchall(
+            "SELECT sent_at FROM dm_log WHERE guild_id = ? AND user_id = ? AND sent_at >= ? ORDER BY sent_at",
+            (guild_id, user_id, to_unix(since)),
+        )
+        return [from_unix(r[0]) for r in rows]
+
+    async def prune_dm_log(self, before: datetime) -> int:
+        return await self.db.execute_count("DELETE FROM dm_log WHERE sent_at < ?", (to_unix(before),))
+
     # -- the ledger ------------------------------------------------------------------------------
 
     async def claim(self, schedule_id: int, scheduled_at: datetime, now: datetime) -> bool:
@@ -314,6 +341,13 @@ class ScheduleRepository:
                 (schedule_id, schedule_id, to_unix(scheduled_at), to_unix(now)),
             )
             return cursor.rowcount == 1
+
+    async def unclaim(self, schedule_id: int, scheduled_at: datetime) -> None:
+        """Give back a claim nothing was sent under (it is delivered on its own later)."""
+        await self.db.execute(
+            "DELETE FROM deliveries WHERE schedule_id = ? AND scheduled_at = ? AND status = 'claimed'",
+            (schedule_id, to_unix(scheduled_at)),
+        )
 
     async def record(
         self,
