@@ -25,6 +25,7 @@ from bot.db.connection import Row
 
 JSON_NAME = "closer-export.json"
 MAX_JSON_BYTES = 64 * 1024 * 1024
+CORE_KEYS = ("format", "version", "exported_at", "exported_by", "couple")
 DESCRIPTION = "closer-export.json: everything one partner may see of their couple's space."
 
 
@@ -65,8 +66,8 @@ class ArchiveFormat:
 
     def __init__(self, sections: Iterable[Section]) -> None:
         self.sections = tuple(sorted(sections, key=lambda s: (s.position, s.key)))
-        keys = [s.key for s in self.sections]
-        if len(set(keys)) != len(keys) or {"format", "version", "couple", SCHEDULES} & set(keys):
+        keys = [*CORE_KEYS, SCHEDULES, *(s.key for s in self.sections)]
+        if len(set(keys)) != len(keys):
             raise ValueError(f"two parts of the export share a key: {keys}")
         self.choices: tuple[Choice, ...] = tuple(c for s in self.sections for c in s.choices)
         fields: dict[str, Any] = {

@@ -27,7 +27,7 @@ from bot.ui.confirm import confirm_view
 from bot.ui.embeds import clip
 from cogs.data import embeds
 from cogs.data.embeds import SPACE_NOUNS, amount, listing
-from cogs.data.service import DataService
+from cogs.data.service import RETENTION, DataService
 from cogs.data.transfer import Transfer
 
 T = TypeVar("T")
@@ -275,7 +275,7 @@ class DataCog(
                     "This server has no couple of yours any more. `/data delete mine` deletes the entries "
                     "kept for you here."
                 )
-            text = embeds.kept_question(kept)
+            text = embeds.kept_question(kept, max(k.kept_at for k in kept) + RETENTION)
             arg = "kept"
         elif scope.value == "mine":
             mine = await self.repo.mine_tally(couple.guild_id, user.id)

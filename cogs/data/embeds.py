@@ -4,15 +4,13 @@ before a deletion. Pure text (no I/O)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.archive import Part
 from bot.db.models import Couple
 from bot.db.repositories.data import Kept, Tally
 from bot.photos import format_size
 from bot.timeutil import discord_timestamp
-
-RETENTION = timedelta(days=30)
 
 # How each count reads: (one, many).
 NOUNS: dict[str, tuple[str, str]] = {
@@ -179,8 +177,7 @@ def space_question(couple: Couple, tally: Tally, kept: Sequence[Kept]) -> str:
     return "\n".join(lines)
 
 
-def kept_question(kept: Sequence[Kept]) -> str:
-    until = max(k.kept_at for k in kept) + RETENTION
+def kept_question(kept: Sequence[Kept], until: datetime) -> str:
     return (
         "**Delete the entries kept for you here?**\n"
         f"Your partner unpaired, so your own entries from that space were kept until "

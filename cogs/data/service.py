@@ -22,7 +22,7 @@ from bot.photos import PhotoStore, format_size
 from bot.registry import Hook, Registry
 from bot.scheduler import DeliveryFailed, Kind, Occurrence, Scheduler, Sent
 from bot.settings import Settings
-from cogs.data.embeds import RETENTION, amount, listing
+from cogs.data.embeds import amount, listing
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ KIND_PURGE = "data_purge"
 KIND_BACKUP = "data_backup"
 BACKUP_AT = time(3, 0)  # UTC, every day
 PURGE_AT = time(4, 0)  # UTC, every day
+RETENTION = timedelta(days=30)  # what is kept after Closer was removed, or a partner unpaired
 # One-off schedules (reminders, notes) and their ledger rows are kept this long after they ran.
 FINISHED_KEPT = timedelta(days=90)
 
