@@ -1,7 +1,7 @@
 """The daily question's side of the data export: everything one partner may see of the question
-tables (:meth:`QuestionArchive.export_rows`), writing an import's rows back
-(:meth:`QuestionArchive.restore_rows`), and restoring revealed days (the benchmark builds long
-histories with it).
+tables (:meth:`QuestionArchive.export_rows`; the privacy rule is :meth:`QuestionArchive.export`),
+writing an import's rows back (:meth:`QuestionArchive.restore_rows`), and restoring revealed days
+(the benchmark builds long histories with it).
 
 A part of :class:`~bot.db.repositories.questions.QuestionRepository`, kept apart to keep each
 file short; the only other place with the question tables' SQL.
@@ -34,9 +34,9 @@ class QuestionArchive:
 
     db: Database
 
-    async def export_rows(self, guild_id: int, user_id: int) -> QuestionExport:
-        """Everything of the daily question ``user_id`` may see: every day with their own answers,
-        and their partner's only once revealed; the settings, own questions and vetoes."""
+    async def export(self, guild_id: int, user_id: int) -> list[tuple[QuestionDay, tuple[Answer, ...]]]:
+        """Every question day of the couple with the answers ``user_id`` may see: their own, and
+        their partner's only once revealed."""
         days = await self.db.fetchall(
             "SELECT * FROM question_days WHERE guild_id = ? ORDER BY local_date, id", (guild_id,)
         )
@@ -48,13 +48,18 @@ class QuestionArchive:
         by_day: dict[int, list[Answer]] = {}
         for r in answers:
             by_day.setdefault(r["day_id"], []).append(answer_from_row(r))
+        return [(day_from_row(r), tuple(by_day.get(r["id"], []))) for r in days]
+
+    async def export_rows(self, guild_id: int, user_id: int) -> QuestionExport:
+        """Everything of the daily question ``user_id`` may see: the days (:meth:`export`), the
+        settings, own questions and vetoes."""
         settings = await self.db.fetchrows("SELECT * FROM question_settings WHERE guild_id = ?", (guild_id,))
         return QuestionExport(
             settings=settings[0] if settings else None,
             own=await self.db.fetchrows(
                 "SELECT * FROM own_questions WHERE guild_id = ? ORDER BY id", (guild_id,)
             ),
-            days=tuple((day_from_row(r), tuple(by_day.get(r["id"], []))) for r in days),
+            days=tuple(await self.export(guild_id, user_id)),
             vetoes=await self.db.fetchrows(
                 "SELECT * FROM question_vetoes WHERE guild_id = ? ORDER BY vetoed_at, question_id",
                 (guild_id,),

@@ -1,7 +1,7 @@
 """The daily question's tables: the only place with their SQL (see V4__questions.sql).
 
 Privacy lives here too: nothing returns a partner's answer to a question that is not revealed,
-except to its writer (:meth:`QuestionRepository.my_answer`, :meth:`QuestionRepository.export_rows`).
+except to its writer (:meth:`QuestionRepository.my_answer`, :meth:`QuestionRepository.export`).
 
 The rows it returns are in :mod:`bot.db.question_models` (re-exported here).
 """
