@@ -4,11 +4,11 @@ Builds a couple's space of two years (730 question days with both answers, 1,460
 300 memories, 150 of them with a 300 KB photo, 200 appreciations and wins), then times, calling
 Closer's own code directly (no Discord in the way):
 
-- ``export_*``: reading what a partner may see (``DataRepository.snapshot``), building and
-  validating the document (``export.build``), and packing the zip parts under Discord's 10 MB
-  upload limit (reading the photos, ``export.pack``);
-- ``import_ms``: checking the document (``export.plan``) and writing it into a new server
-  (``DataRepository.restore``, one transaction), photos left out;
+- ``export_*``: reading what a partner may see, every feature's part (``SpaceArchive.gather``),
+  validating the document (``ArchiveFormat.validate``), and packing the zip parts under Discord's
+  10 MB upload limit (the memory book, reading the photos, ``archive.pack``);
+- ``import_ms``: checking the document (``ArchiveFormat.plan``) and writing it into a new server
+  (``SpaceArchive.restore``, one transaction), photos left out;
 - ``backup_ms``: the daily backup (SQLite online backup, integrity check, zip with the photos).
 
 Run: ``python -m bench.data``. Figures are medians of RUNS runs.
@@ -25,6 +25,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 RUNS = 5
 DAYS = 730
@@ -126,42 +127,77 @@ def build_database(path: Path, photos: Path) -> None:
     conn.close()
 
 
+def space_archive(db: Any) -> Any:
+    """Every feature's part of the export over ``db``, as the loaded bot registers them."""
+    from bot.archive import SpaceArchive
+    from bot.db.repositories.calls import CallRepository
+    from bot.db.repositories.checkins import CheckinRepository
+    from bot.db.repositories.couples import CoupleRepository
+    from bot.db.repositories.dates import DateRepository
+    from bot.db.repositories.memories import MemoryRepository
+    from bot.db.repositories.questions import QuestionRepository
+    from bot.db.repositories.rituals import RitualRepository
+    from bot.db.repositories.schedules import ScheduleRepository
+    from bot.db.repositories.visits import VisitRepository
+    from cogs.appreciate import AppreciationsArchive
+    from cogs.calls.archive import CallsArchive
+    from cogs.checkins.archive import CheckinsArchive
+    from cogs.dates.archive import DatesArchive
+    from cogs.memories.archive import MemoriesArchive
+    from cogs.questions.archive import QuestionsArchive
+    from cogs.rituals.archive import GoodnightsArchive, RitualsArchive
+    from cogs.visits.archive import VisitsArchive
+    from cogs.win import WinsArchive
+
+    checkins, rituals = CheckinRepository(db), RitualRepository(db)
+    parts = [
+        QuestionsArchive(QuestionRepository(db)),
+        CheckinsArchive(checkins),
+        AppreciationsArchive(checkins),
+        WinsArchive(checkins),
+        GoodnightsArchive(rituals),
+        MemoriesArchive(MemoryRepository(db)),
+        RitualsArchive(rituals),
+        CallsArchive(CallRepository(db)),
+        VisitsArchive(VisitRepository(db)),
+        DatesArchive(DateRepository(db)),
+    ]
+    return SpaceArchive(db, CoupleRepository(db), ScheduleRepository(db), lambda: parts)
+
+
 async def one_run(tmp: Path) -> dict[str, float]:
-    from bot import export
+    from bot import archive
     from bot.backup import create_backup
     from bot.db.connection import Database
-    from bot.db.repositories.data import DataRepository
 
     database, photos = tmp / "closer.sqlite3", tmp / "photos"
     build_database(database, photos)
     db = await Database.open(database)
     try:
-        repo = DataRepository(db)
+        space = space_archive(db)
+        form = space.format()
         begin = time.perf_counter()
-        snapshot = await repo.snapshot(GUILD, ALICE)
-        assert snapshot is not None
+        gathered = await space.gather(GUILD, ALICE, server_id=GUILD, now=NOW)
+        assert gathered is not None
         read = time.perf_counter() - begin
 
         begin = time.perf_counter()
-        document, sources = export.build(snapshot, NOW)
+        document = form.validate(gathered.data)
         built = time.perf_counter() - begin
 
         begin = time.perf_counter()
         first = [
-            export.Entry(export.JSON_NAME, export.to_json(document), compress=True),
-            export.Entry(export.BOOK_NAME, export.memory_book(document).encode(), compress=True),
+            archive.Entry(archive.JSON_NAME, form.to_json(document), compress=True),
+            archive.Entry(archive.BOOK_NAME, form.book(document).encode(), compress=True),
         ]
-        rest = [export.Entry(s.file, (photos / s.path).read_bytes()) for s in sources]
-        packed = export.pack(first, rest, LIMIT, "closer-export", NOW)
+        rest = [archive.Entry(s.file, (photos / s.path).read_bytes()) for s in gathered.files]
+        packed = archive.pack(first, rest, LIMIT, "closer-export", NOW)
         packing = time.perf_counter() - begin
 
         begin = time.perf_counter()
-        plan = export.plan(document, channel_id=2)
-        paths = {
-            p.file: f"{GUILD + 1}/missing-{n}.png"
-            for n, p in enumerate(p for m in document.memories for p in m.photos)
-        }
-        await repo.restore(GUILD + 1, plan, paths)
+        plan = form.plan(document, channel_id=2)
+        paths = {f.file: f"{GUILD + 1}/missing-{n}.png" for n, f in enumerate(form.files(document))}
+        await space.restore(GUILD + 1, plan, paths, NOW)
         imported = time.perf_counter() - begin
     finally:
         await db.close()

@@ -1,7 +1,7 @@
 """What features add to the bot, typed and kept in one place.
 
 A feature declares everything it adds in one :class:`Contribution` (scheduled kinds, rituals,
-buttons, forms, confirmations, pages, hooks, sections, context menus).
+buttons, forms, confirmations, pages, hooks, sections, context menus, its part of the export).
 :meth:`Registry.add` applies it as a whole and :meth:`Registry.remove` takes all of it back, so
 unloading a cog leaves nothing behind.
 
@@ -23,6 +23,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors
+from bot.archive.parts import ArchivePart
 from bot.db.models import Couple
 from bot.rituals import RitualService, RitualTemplate
 from bot.scheduler import Kind, Scheduler
@@ -68,6 +69,7 @@ class Contribution:
     hooks: Sequence[tuple[Hook, Handler]] = ()
     sections: Sequence[tuple[Place, Section]] = ()
     menus: Sequence[app_commands.ContextMenu] = ()
+    archive: Sequence[ArchivePart[Any]] = ()  # its part of /data export and /data import
 
 
 class Registry:
@@ -134,6 +136,11 @@ class Registry:
 
     def owners(self) -> dict[str, Contribution]:
         return dict(self._owners)
+
+    def archive_parts(self) -> list[ArchivePart[Any]]:
+        """Every loaded feature's part of the export, in the document's order (by position)."""
+        parts = [part for contribution in self._owners.values() for part in contribution.archive]
+        return sorted(parts, key=lambda p: (p.section.position, p.section.key))
 
     # -- hooks and sections ----------------------------------------------------------------------
 

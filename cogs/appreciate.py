@@ -2,20 +2,41 @@
 
 It is delivered at once through the scheduler (a personal one-off, so the partner's quiet hours
 hold it until their morning, and closed DMs fall back to the shared channel); the weekly digest
-counts them.
+counts them. Its part of the export: the requester's notes and the partner's that reached them
+(one still held by the requester's quiet hours is not theirs to see yet).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import discord
 from discord import app_commands
 
+from bot.archive import (
+    ArchivePart,
+    Book,
+    Chapter,
+    Counts,
+    Exported,
+    ExportRequest,
+    Importing,
+    Instant,
+    Model,
+    Rows,
+    Section,
+    Snowflake,
+    Text,
+    entries,
+    long_date,
+)
+from bot.archive.values import instant, sid, unix
 from bot.checks import current, partner_only
 from bot.client import CloserBot
 from bot.clock import Clock
+from bot.db.connection import Tx
 from bot.db.models import Couple, Delivery, Partner
 from bot.db.repositories.checkins import CheckinRepository
 from bot.db.repositories.schedules import ScheduleRepository
@@ -115,15 +136,83 @@ def sending_text(couple: Couple, other: Partner, sending: Sending) -> str:
     )
 
 
+# -- the export -------------------------------------------------------------------------------------
+
+
+class AppreciationDoc(Model):
+    from_user: Snowflake
+    to_user: Snowflake
+    message: Text
+    created_at: Instant
+
+
+def plan(notes: list[AppreciationDoc], importing: Importing) -> Rows:
+    uid = importing.uid
+    return {
+        "appreciations": tuple(
+            {
+                "from_user": uid(a.from_user),
+                "to_user": uid(a.to_user),
+                "message": a.message,
+                "created_at": unix(a.created_at),
+                "delivered_at": unix(a.created_at),
+            }
+            for a in notes
+        )
+    }
+
+
+def chapter(notes: list[AppreciationDoc], book: Book) -> list[str]:
+    if not notes:
+        return []
+    lines = ["## Notes of appreciation", ""]
+    for note in notes:
+        heading = f"{book.who(note.from_user)} to {book.who(note.to_user)} · {long_date(note.created_at)}"
+        lines += [f"### {heading}", "", note.message, ""]
+    return lines
+
+
+SECTION = Section(
+    key="appreciations",
+    position=30,
+    schema=entries(AppreciationDoc),
+    plan=plan,
+    chapter=Chapter(30, chapter),
+)
+
+
+class AppreciationsArchive(ArchivePart[CheckinRepository]):
+    section = SECTION
+
+    async def export(self, request: ExportRequest) -> Exported:
+        rows = await self.repo.export_appreciations(request.couple_key, request.user_id)
+        return Exported(
+            [
+                {
+                    "from_user": sid(a["from_user"]),
+                    "to_user": sid(a["to_user"]),
+                    "message": a["message"],
+                    "created_at": instant(a["created_at"]),
+                }
+                for a in rows
+            ]
+        )
+
+    async def restore(self, tx: Tx, guild_id: int, rows: Rows, paths: Mapping[str, str]) -> Counts:
+        return [("appreciations", await self.repo.restore_appreciations(tx, guild_id, rows["appreciations"]))]
+
+
 class AppreciationCog(Feature):
     """/appreciate: kind words for your partner."""
 
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
-        self.service = Appreciations(CheckinRepository(bot.db), bot.scheduler, bot.schedules, bot.clock)
+        repo = CheckinRepository(bot.db)
+        self.service = Appreciations(repo, bot.scheduler, bot.schedules, bot.clock)
+        self.archive = AppreciationsArchive(repo)
 
     def contribution(self) -> Contribution:
-        return Contribution(kinds=self.service.kinds())
+        return Contribution(kinds=self.service.kinds(), archive=(self.archive,))
 
     @app_commands.command(name="appreciate")
     @app_commands.describe(message="What you appreciate about your partner (up to 1,000 characters)")

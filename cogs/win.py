@@ -1,20 +1,41 @@
 """/win: share good news in the shared channel, with a Celebrate button for your partner.
 
 A win is kept only once it is posted (a post that fails with Discord down leaves nothing to
-double on a retry); the weekly digest lists the week's wins, each linking to its post.
+double on a retry); the weekly digest lists the week's wins, each linking to its post. Its part
+of the export: every win, with who celebrated it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any, cast
 
 import discord
 from discord import app_commands
 
+from bot.archive import (
+    ArchivePart,
+    Book,
+    Chapter,
+    Counts,
+    Exported,
+    ExportRequest,
+    Importing,
+    Instant,
+    Model,
+    Rows,
+    Section,
+    Snowflake,
+    Text,
+    entries,
+    long_date,
+)
+from bot.archive.values import instant, sid, unix
 from bot.checks import bot_of, couple_for, current, partner_only
 from bot.client import CloserBot
 from bot.clock import Clock
+from bot.db.connection import Tx
 from bot.db.models import Couple
 from bot.db.repositories.checkins import CheckinRepository, Win
 from bot.errors import UserError
@@ -118,15 +139,84 @@ class CelebrateButton(
         )
 
 
+# -- the export -------------------------------------------------------------------------------------
+
+
+class WinDoc(Model):
+    user_id: Snowflake
+    text: Text
+    created_at: Instant
+    celebrated_by: Snowflake | None
+    celebrated_at: Instant | None
+
+
+def plan(wins: list[WinDoc], importing: Importing) -> Rows:
+    uid = importing.uid
+    return {
+        "wins": tuple(
+            {
+                "user_id": uid(w.user_id),
+                "text": w.text,
+                "created_at": unix(w.created_at),
+                "celebrated_by": uid(w.celebrated_by),
+                "celebrated_at": unix(w.celebrated_at),
+            }
+            for w in wins
+        )
+    }
+
+
+def chapter(wins: list[WinDoc], book: Book) -> list[str]:
+    if not wins:
+        return []
+    lines = ["## Wins", ""]
+    for win in wins:
+        cheered = f" · 🎉 celebrated by {book.who(win.celebrated_by)}" if win.celebrated_by else ""
+        lines += [f"### {book.who(win.user_id)} · {long_date(win.created_at)}{cheered}", "", win.text, ""]
+    return lines
+
+
+SECTION = Section(
+    key="wins",
+    position=40,
+    schema=entries(WinDoc),
+    plan=plan,
+    chapter=Chapter(40, chapter),
+)
+
+
+class WinsArchive(ArchivePart[CheckinRepository]):
+    section = SECTION
+
+    async def export(self, request: ExportRequest) -> Exported:
+        return Exported(
+            [
+                {
+                    "user_id": sid(w["user_id"]),
+                    "text": w["text"],
+                    "created_at": instant(w["created_at"]),
+                    "celebrated_by": sid(w["celebrated_by"]),
+                    "celebrated_at": instant(w["celebrated_at"]),
+                }
+                for w in await self.repo.export_wins(request.couple_key)
+            ]
+        )
+
+    async def restore(self, tx: Tx, guild_id: int, rows: Rows, paths: Mapping[str, str]) -> Counts:
+        return [("wins", await self.repo.restore_wins(tx, guild_id, rows["wins"]))]
+
+
 class WinCog(Feature):
     """/win: good news for your partner to celebrate."""
 
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
-        self.service = Wins(CheckinRepository(bot.db), bot.clock)
+        repo = CheckinRepository(bot.db)
+        self.service = Wins(repo, bot.clock)
+        self.archive = WinsArchive(repo)
 
     def contribution(self) -> Contribution:
-        return Contribution(items=(CelebrateButton,))
+        return Contribution(items=(CelebrateButton,), archive=(self.archive,))
 
     @app_commands.command(name="win")
     @app_commands.describe(text="Your win, big or small (up to 1,000 characters)")

@@ -20,6 +20,13 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | Mapping[str, Any]
+Row = Mapping[str, Any]  # a row as column name -> stored value (the export's reads, the import's writes)
+
+
+def without(row: Row, *drop: str) -> dict[str, Any]:
+    """A row's columns but ``drop`` (nested rows an import writes on their own)."""
+    return {k: v for k, v in row.items() if k not in drop}
+
 
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -54,6 +61,25 @@ class Tx:
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+    async def insert(self, table: str, row: Row) -> int:
+        """INSERT one row given as column -> value; returns its id. The table and the columns are
+        named by a repository's code, never by a file's content."""
+        columns = list(row)
+        cursor = await self._conn.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
+            dict(row),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def insert_rows(self, table: str, rows: Iterable[Row], **common: Any) -> int:
+        """:meth:`insert` each of ``rows`` with the ``common`` columns (``guild_id=...``); how many."""
+        count = 0
+        for row in rows:
+            await self.insert(table, {**row, **common})
+            count += 1
+        return count
 
 
 class Database:
@@ -92,6 +118,10 @@ class Database:
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+    async def fetchrows(self, sql: str, params: Params = ()) -> tuple[dict[str, Any], ...]:
+        """Rows as plain mappings of column name to stored value (what an export reads)."""
+        return tuple(dict(r) for r in await self.fetchall(sql, params))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:

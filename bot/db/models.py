@@ -126,3 +126,15 @@ class Delivery:
     message_id: int | None
     channel_id: int | None
     detail: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file row of a space (a memory's photo). Its stored path may not exist yet: a later part
+    of a split export brings the file."""
+
+    id: int
+    path: str
+    sha256: str
+    content_type: str
+    filename: str

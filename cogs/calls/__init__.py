@@ -5,6 +5,7 @@ call-night card with talking points, the memory prompt after it, heads-ups about
 - :mod:`~cogs.calls.planner`: the scheduler's one-offs kept in step with the call's rows.
 - :mod:`~cogs.calls.deliveries`: the posts. :mod:`~cogs.calls.views`: their buttons and form.
 - :mod:`~cogs.calls.embeds`: how calls read. :mod:`~cogs.calls.rules`: pure rules (no I/O).
+- :mod:`~cogs.calls.archive`: the calls' part of /data export and /data import.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.calls.cog import CallCog
-from cogs.calls.rules import KIND_CALL
 
 if TYPE_CHECKING:
     from bot.client import CloserBot
 
-__all__ = ["KIND_CALL", "CallCog", "setup"]
+__all__ = ["CallCog", "setup"]
 
 
 async def setup(bot: CloserBot) -> None:

@@ -22,6 +22,7 @@ from bot.transformers import Clock
 from bot.ui.confirm import confirm_view
 from bot.ui.embeds import clip, embed
 from bot.ui.pages import Page, clamp_page, send_pages
+from cogs.calls.archive import CallsArchive
 from cogs.calls.deliveries import CallDeliveries
 from cogs.calls.embeds import (
     call_title,
@@ -74,6 +75,7 @@ class CallCog(
                 (Place.STATUS, self.service.status_section),
                 (Place.DIGEST, self.service.digest_section),
             ),
+            archive=(CallsArchive(self.repo),),
         )
 
     async def loaded(self) -> None:

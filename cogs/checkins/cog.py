@@ -13,6 +13,7 @@ from bot.errors import UserError
 from bot.feature import Feature
 from bot.registry import Contribution, Hook, Place
 from bot.timeutil import discord_timestamp, format_clock, parse_clock
+from cogs.checkins.archive import CheckinsArchive
 from cogs.checkins.embeds import ask_content, saved_content, sharing_set, texts
 from cogs.checkins.rules import pick
 from cogs.checkins.service import CheckinService
@@ -30,9 +31,9 @@ class CheckinCog(
 ):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
-        self.service = CheckinService(
-            CheckinRepository(bot.db), bot.scheduler, bot.schedules, bot.clock, ask_view
-        )
+        repo = CheckinRepository(bot.db)
+        self.service = CheckinService(repo, bot.scheduler, bot.schedules, bot.clock, ask_view)
+        self.archive = CheckinsArchive(repo)
 
     def contribution(self) -> Contribution:
         return Contribution(
@@ -44,6 +45,7 @@ class CheckinCog(
                 (Hook.SPACE_RESTORED, self.service.rearm),
             ),
             sections=((Place.STATUS, self.service.status_section),),
+            archive=(self.archive,),
         )
 
     @app_commands.command(name="now")

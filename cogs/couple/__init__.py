@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from bot.client import CloserBot
 from cogs.couple.cog import CoupleCog
-from cogs.couple.service import missing_permissions
 
-__all__ = ["CoupleCog", "missing_permissions", "setup"]
+__all__ = ["CoupleCog", "setup"]
 
 
 async def setup(bot: CloserBot) -> None:

@@ -14,37 +14,15 @@ from bot.db.models import Couple, Delivery, Partner, Schedule
 from bot.db.repositories.couples import CoupleRepository
 from bot.db.repositories.schedules import ScheduleRepository
 from bot.errors import UserError
+from bot.permissions import missing_permissions
 from bot.registry import Hook, Place, Registry
 from bot.scheduler import Scheduler
 from bot.timeutil import QuietHours, parse_date, wall_to_utc
 from bot.zones import resolve_zone
 
-NEEDED_PERMISSIONS = discord.Permissions(
-    view_channel=True,
-    send_messages=True,
-    embed_links=True,
-    attach_files=True,
-    read_message_history=True,
-    create_public_threads=True,
-    send_messages_in_threads=True,
-)
-
 # The couple's shared posts /couple status lists; personal pings and calls have their own lines.
 UPCOMING_KINDS = ("question", "ritual")
 LONGEST_TRIP = timedelta(days=366)
-
-
-def missing_permissions(channel: discord.abc.GuildChannel) -> list[str]:
-    """What Closer lacks to post in ``channel`` (names as people read them)."""
-    me = channel.guild.me
-    if me is None:
-        return []
-    have = channel.permissions_for(me)
-    return [
-        name.replace("_", " ").title()
-        for name, value in NEEDED_PERMISSIONS
-        if value and not getattr(have, name)
-    ]
 
 
 def check_partner(user: discord.abc.User, partner: discord.abc.User) -> None:

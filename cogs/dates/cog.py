@@ -14,6 +14,7 @@ from bot.registry import Contribution, Hook, Place
 from bot.ui.confirm import confirm_view
 from bot.ui.embeds import clip, embed
 from bot.ui.pages import Page, clamp_page, send_pages
+from cogs.dates.archive import DatesArchive
 from cogs.dates.embeds import added_reply, date_line, first_written
 from cogs.dates.rules import LABEL_LIMIT, parse_special_date
 from cogs.dates.service import DateService
@@ -52,6 +53,7 @@ class DateCog(Feature):
                 (Place.STATUS, self.service.status_section),
                 (Place.DIGEST, self.service.digest_section),
             ),
+            archive=(DatesArchive(self.dates),),
         )
 
     async def loaded(self) -> None:

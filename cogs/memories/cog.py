@@ -32,6 +32,7 @@ from bot.registry import Contribution, Hook
 from bot.ui.confirm import confirm_view
 from bot.ui.embeds import clip, pack
 from bot.ui.pages import Page, send_pages
+from cogs.memories.archive import MemoriesArchive
 from cogs.memories.embeds import (
     book_card,
     choice_name,
@@ -86,8 +87,8 @@ class MemoryCog(
         self.save_menu = app_commands.ContextMenu(name="Save as memory", callback=self.save_as_memory)
 
     def contribution(self) -> Contribution:
-        # An import (cogs.data) re-arms every restored ritual, "on this day" with them, so the
-        # memory book needs no Hook.SPACE_RESTORED handler of its own.
+        # After an import, the rituals re-arm every restored ritual ("on this day" with them) on
+        # Hook.SPACE_RESTORED, so the memory book needs no handler of its own.
         return Contribution(
             rituals=(self.service.ritual(),),
             hooks=(
@@ -99,6 +100,7 @@ class MemoryCog(
             confirmations={"memory_delete": self.confirm_delete},
             pages={"memories": self.list_page, "memory_search": self.search_page},
             menus=(self.save_menu,),
+            archive=(MemoriesArchive(self.repo),),
         )
 
     # -- autocomplete ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from bot.transformers import Clock
 from bot.ui.confirm import confirm_view
 from bot.ui.embeds import MUTED
 from bot.ui.pages import Page, send_pages
+from cogs.questions.archive import QuestionsArchive
 from cogs.questions.bank import ANSWER_LIMIT, CATEGORIES, OWN_MAX, category_name
 from cogs.questions.cards import QuestionCards
 from cogs.questions.deliveries import QuestionDeliveries
@@ -76,6 +77,7 @@ class QuestionCog(
         self.pool = QuestionPool(self.repo, bot.clock)
         self.cards = QuestionCards(self.service)
         self.deliveries = QuestionDeliveries(self.service, self.cards)
+        self.archive = QuestionsArchive(self.repo)
 
     def contribution(self) -> Contribution:
         service, cards = self.service, self.cards
@@ -95,6 +97,7 @@ class QuestionCog(
                 (Place.DIGEST, cards.digest_section),
                 (Place.TALKING_POINTS, cards.talking_points_section),
             ),
+            archive=(self.archive,),
         )
 
     async def loaded(self) -> None:

@@ -17,7 +17,7 @@ cards in :mod:`cogs.questions.cards`, what is drawn in :mod:`cogs.questions.pool
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Protocol
@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.clock import Clock
-from bot.db.models import Couple, Partner, Schedule, parse_hhmm
+from bot.db.models import Couple, Partner, Schedule
 from bot.db.question_models import QuestionDay, Saved
 from bot.db.repositories.couples import CoupleRepository
 from bot.db.repositories.questions import QuestionRepository
@@ -110,30 +110,21 @@ class QuestionService:
     async def on_zones_changed(self, couple: Couple) -> None:
         await self.ensure_schedules(couple)  # quiet hours may now cover the evening nudge
 
-    async def on_space_restored(self, couple: Couple, schedules: Sequence[Mapping[str, Any]] = ()) -> None:
-        """An import wrote the couple's space: define the question time and DM copies it brought
-        (the export's ``schedules`` rows, passed along: kind, user_id, time, weekdays, zone,
-        paused), arm any such schedule the import wrote itself, then the default time if there is
+    async def on_space_restored(self, couple: Couple) -> None:
+        """An import wrote the couple's space, its question time and DM copies among it (rows in
+        the schedules table, not armed yet): arm them as they are (a paused one stays paused; a
+        question time without a zone takes its setter's), then the default time if there is
         none, the nudges, and any reveal still to post."""
         now = self.clock.now()
-        defined: set[int] = set()
-        for row in schedules:
-            partner = couple.partner(row["user_id"]) if row["user_id"] is not None else None
-            at = parse_hhmm(row["time"])
-            days = row["weekdays"]
-            schedule: Schedule | None = None
-            if row["kind"] == KIND_POST:
-                zone = row["zone"] or couple.zone_of(partner or couple.partners[0], now).key
-                schedule = await self.set_question_time(couple, at, zone, row["user_id"], weekdays=days)
-            elif row["kind"] == KIND_DM and partner is not None:
-                schedule = await self.set_dm(couple, partner, at, weekdays=days)
-            if schedule is not None:
-                defined.add(schedule.id)
-                if row["paused"]:
-                    await self.scheduler.pause(schedule.id)
-        for written in await self.schedules.for_guild(couple.guild_id, (KIND_POST, KIND_DM)):
-            if written.id not in defined:
-                await self.scheduler.refresh(written.id)
+        for schedule in await self.schedules.for_guild(couple.guild_id, (KIND_POST, KIND_DM)):
+            if schedule.kind == KIND_POST and not schedule.zone and schedule.local_time is not None:
+                setter = couple.partner(schedule.owner_id) if schedule.owner_id is not None else None
+                zone = couple.zone_of(setter or couple.partners[0], now).key
+                await self.set_question_time(
+                    couple, schedule.local_time, zone, schedule.owner_id, weekdays=schedule.weekdays
+                )
+            else:
+                await self.scheduler.refresh(schedule.id)
         await self.ensure_schedules(couple)
         for day in await self.repo.unposted_reveals(guild_id=couple.guild_id):
             await self.schedule_reveal(day)

@@ -17,6 +17,7 @@ from bot.ui.confirm import confirm_view
 from bot.ui.embeds import clip
 from bot.ui.pages import Page, send_pages
 from cogs.rituals import embeds, views
+from cogs.rituals.archive import GoodnightsArchive, RitualsArchive
 from cogs.rituals.service import RitualFeatureService
 
 TEMPLATE_CHOICES = [
@@ -55,6 +56,7 @@ class RitualCog(
             confirmations={"ritual_remove": self.confirm_remove},
             pages={"rituals": self.list_page},
             hooks=((Hook.SPACE_RESTORED, self.service.rearm),),
+            archive=(GoodnightsArchive(self.service.repo), RitualsArchive(self.service.repo)),
         )
 
     async def ritual_choices(

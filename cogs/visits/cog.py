@@ -11,6 +11,7 @@ from bot.db.repositories.visits import VisitRepository
 from bot.feature import Feature
 from bot.registry import Contribution, Hook, Place
 from bot.transformers import Clock
+from cogs.visits.archive import VisitsArchive
 from cogs.visits.embeds import set_notice, set_reply
 from cogs.visits.service import VisitService
 
@@ -39,6 +40,7 @@ class VisitCog(Feature):
                 (Place.DIGEST, self.service.digest_section),
                 (Place.QUESTION_POST, self.service.question_section),
             ),
+            archive=(VisitsArchive(self.visits),),
         )
 
     async def loaded(self) -> None:

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from bot.db.repositories.checkins import CheckinRepository, Sharing
-from bot.export import BOOK_NAME, JSON_NAME, PART_NAME, ExportDocument, parse_document
 from emulator import Fake
 from emulator.results import Msg
+from tests.data.archive import BOOK_NAME, JSON_NAME, PART_NAME, ExportDocument, parse_document
 from tests.support import Closer, People, answer, latest_post, png, post_now
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -351,7 +351,7 @@ def test_the_bare_json_of_an_export_is_read_like_the_zip() -> None:
 
 def test_a_sharing_level_is_what_the_mood_module_knows() -> None:
     """The export's sharing levels are the check-in feature's own."""
-    from bot.export import SharingDoc
+    from cogs.checkins.archive import SharingDoc
 
     schema = SharingDoc.model_json_schema()
     assert set(schema["properties"]["level"]["enum"]) == {level.value for level in Sharing}

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from bot.export import JSON_NAME, content_of
 from emulator import Fake
 from emulator.state import Guild
+from tests.data.archive import JSON_NAME, content_of
 from tests.data.test_data_export import export_of, export_zips, fill, unzip
 from tests.support import Closer, People, png
 

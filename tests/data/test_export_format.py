@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.errors import UserError
-from bot.export import (
+from tests.data.archive import (
     BOOK_NAME,
     JSON_NAME,
     PART_NAME,
@@ -332,9 +332,9 @@ def test_a_file_that_is_no_zip_is_refused() -> None:
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(monkeypatch: pytest.MonkeyPatch) -> None:
     """A photo unpacking to more than a photo can be is refused without reading it."""
-    import bot.export
+    import bot.archive.zips
 
-    monkeypatch.setattr(bot.export, "MAX_PHOTO_BYTES", 1024 * 1024)
+    monkeypatch.setattr(bot.archive.zips, "MAX_PHOTO_BYTES", 1024 * 1024)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(JSON_NAME, as_bytes(document()))

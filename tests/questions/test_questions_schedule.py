@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from bot.archive.couple import schedule_rows
 from bot.db.models import Couple
 from bot.registry import Contribution, Hook, Place
+from cogs.checkins.archive import SECTION as CHECKINS
+from cogs.questions.archive import SECTION as QUESTIONS
 from emulator import Fake
 from tests.support import (
     ALICE_ZONE,
@@ -468,10 +471,11 @@ async def test_a_reveal_interrupted_by_a_stop_is_posted_after_the_restart(
 async def test_a_restored_space_gets_its_question_time_dm_copy_and_nudges_back(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """Hook.SPACE_RESTORED with the export's schedule rows: the question time in the setter's zone
-    and days, a paused DM copy, the evening nudges; rows of other features are left to them."""
+    """Hook.SPACE_RESTORED after an import wrote the export's schedule rows (not armed): the
+    question time in the setter's zone and days, a paused DM copy, the evening nudges; rows of
+    other features are left to them."""
     assert closer.bot is not None
-    for kind in ("question", "question_dm", "question_nudge"):
+    for kind in ("question", "question_dm", "question_nudge", "checkin"):
         await closer.bot.scheduler.cancel_where(couple.guild.id, kind)
     rows = [
         {
@@ -499,7 +503,14 @@ async def test_a_restored_space_gets_its_question_time_dm_copy_and_nudges_back(
             "paused": False,
         },
     ]
-    await closer.bot.registry.emit(Hook.SPACE_RESTORED, await the_couple(closer, couple), rows)
+    restored = await the_couple(closer, couple)
+    partners = [{"user_id": p.user_id, "display_name": p.display_name} for p in restored.partners]
+    written = schedule_rows(
+        rows, (*QUESTIONS.choices, *CHECKINS.choices), partners, couple.guild.id, closer.clock.now()
+    )
+    async with closer.bot.db.transaction() as tx:
+        await closer.bot.schedules.restore_choices(tx, written)
+    await closer.bot.registry.emit(Hook.SPACE_RESTORED, restored)
     schedules = {(s.kind, s.key): s for s in await closer.bot.schedules.for_guild(couple.guild.id)}
     daily = schedules[("question", "")]
     assert (daily.local_time, daily.zone, daily.owner_id) == (time(10, 30), BOB_ZONE, couple.bob.id)

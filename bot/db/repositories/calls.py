@@ -8,6 +8,7 @@ from datetime import datetime, time
 
 from bot.db.connection import Database
 from bot.db.models import parse_hhmm
+from bot.db.repositories.call_archive import CallArchive
 from bot.timeutil import format_clock, from_unix, to_unix
 
 
@@ -146,7 +147,9 @@ def _night(row: sqlite3.Row) -> CallNight:
 _LIVE = "SELECT c.* FROM calls c JOIN couples k USING (guild_id) WHERE k.removed_at IS NULL"
 
 
-class CallRepository:
+class CallRepository(CallArchive):
+    """The call tables (the data export's reads and writes: :class:`CallArchive`)."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 

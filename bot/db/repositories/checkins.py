@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.db.connection import Database
+from bot.db.repositories.checkin_archive import CheckinArchive
 from bot.timeutil import from_unix, to_unix
 
 
@@ -124,7 +125,9 @@ def _win(row: sqlite3.Row) -> Win:
 KEEP: object = object()  # "leave the note as it is"
 
 
-class CheckinRepository:
+class CheckinRepository(CheckinArchive):
+    """The check-in rooms' tables (the data export's reads and writes: :class:`CheckinArchive`)."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 

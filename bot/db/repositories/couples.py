@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from bot.db.connection import Database, Tx
+from bot.db.connection import Database, Row, Tx
 from bot.db.models import Couple, Partner, parse_hhmm
 from bot.timeutil import QuietHours, format_clock, from_unix, to_unix
 
@@ -39,6 +39,10 @@ def _couple(row: sqlite3.Row, partners: list[Partner]) -> Couple:
         paired_at=from_unix(row["paired_at"]) if row["paired_at"] is not None else None,
         partners=tuple(sorted(partners, key=lambda p: p.position)),
     )
+
+
+class SpaceTaken(Exception):
+    """An import into a server that has a couple (it got one while the import was running)."""
 
 
 class CoupleRepository:
@@ -159,6 +163,26 @@ class CoupleRepository:
 
     async def delete(self, tx: Tx, guild_id: int) -> None:
         await tx.execute("DELETE FROM couples WHERE guild_id = ?", (guild_id,))
+
+    # -- the export and the import ---------------------------------------------------------------
+
+    async def export_rows(self, key: int) -> tuple[Row, tuple[Row, ...]] | None:
+        """The couple row stored under ``key`` (a server id, or a kept space's key; removed ones
+        too) and its partners' rows, as stored; None when there is none."""
+        couple = await self.db.fetchrows("SELECT * FROM couples WHERE guild_id = ?", (key,))
+        if not couple:
+            return None
+        partners = await self.db.fetchrows(
+            "SELECT * FROM partners WHERE guild_id = ? ORDER BY position", (key,)
+        )
+        return couple[0], partners
+
+    async def restore_rows(self, tx: Tx, guild_id: int, couple: Row, partners: tuple[Row, ...]) -> None:
+        """Write an imported couple and its partners into a server that has no couple."""
+        if await tx.fetchval("SELECT 1 FROM couples WHERE guild_id = ?", (guild_id,)):
+            raise SpaceTaken(guild_id)
+        await tx.insert("couples", {**couple, "guild_id": guild_id})
+        await tx.insert_rows("partners", partners, guild_id=guild_id)
 
 
 class StateRepository:

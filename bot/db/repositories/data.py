@@ -1,115 +1,27 @@
-"""Your data: the export, the import, deletion, guild-removal retention and the purge.
+"""Your data: deletion ("delete mine", "delete space"), the spaces kept for a partner after the
+other unpaired, guild-removal retention and the purge.
 
-The only place with the SQL that reads or writes every feature's tables at once. Privacy lives
-here too: :meth:`DataRepository.snapshot` never reads what the requester may not see (a
-partner's unrevealed answer or session answer, check-ins beyond what the partner shares, a note
-of appreciation still on its way to them).
-
-Rows go out as plain mappings of column name to stored value (Unix seconds, 'YYYY-MM-DD',
-'HH:MM') inside frozen dataclasses; :mod:`bot.export` turns them into the export document and
-back into an :class:`ImportPlan`.
+The only place with the SQL that deletes or moves every feature's tables at once. The export and
+the import are each feature's own (its repository's ``export_*``/``restore_*`` and its part,
+:mod:`bot.archive`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.db.connection import Database, Tx
-from bot.db.repositories.questions import Answer, QuestionDay, QuestionRepository
 from bot.timeutil import from_unix, to_unix
 
 Row = Mapping[str, Any]
 
-# Schedules that hold a couple's own choices (not derived from another table): restored by an
-# import. The others (rituals, calls, dates, visits, nudges, reveals) are rebuilt by their feature.
-CHOICE_KINDS = ("question", "question_dm", "checkin")
-
 # Tables whose rows move with a kept space (found from the schema: every table with a foreign key
 # to couples), except these: schedules end with the couple, drafts are throwaway.
 _NOT_KEPT = frozenset({"schedules", "memory_drafts", "kept_spaces"})
-_KINDS = {f"kind{n}": kind for n, kind in enumerate(CHOICE_KINDS)}
-_KIND_PARAMS = ", ".join(f":{name}" for name in _KINDS)
-
-
-def _rows(rows: Sequence[sqlite3.Row]) -> tuple[Row, ...]:
-    return tuple(dict(r) for r in rows)
-
-
-class SpaceTaken(Exception):
-    """An import into a server that has a couple (it got one while the import was running)."""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything one partner may see of a couple's space, as stored."""
-
-    server_id: int  # the Discord server the space is (or was) in
-    requester_id: int
-    couple: Row
-    partners: tuple[Row, ...]
-    question_settings: Row | None
-    own_questions: tuple[Row, ...]
-    question_days: tuple[tuple[QuestionDay, tuple[Answer, ...]], ...]
-    question_vetoes: tuple[Row, ...]
-    checkin_sharing: tuple[Row, ...]
-    love_languages: tuple[Row, ...]
-    checkins: tuple[Row, ...]
-    appreciations: tuple[Row, ...]
-    wins: tuple[Row, ...]
-    goodnights: tuple[Row, ...]
-    memories: tuple[Row, ...]
-    memory_photos: tuple[Row, ...]
-    rituals: tuple[Row, ...]
-    ritual_runs: tuple[Row, ...]
-    ritual_answers: tuple[Row, ...]
-    calls: tuple[Row, ...]
-    call_changes: tuple[Row, ...]
-    call_rsvps: tuple[Row, ...]
-    call_proposals: tuple[Row, ...]
-    call_nights: tuple[Row, ...]
-    visits: tuple[Row, ...]
-    special_dates: tuple[Row, ...]
-    schedules: tuple[Row, ...]
-
-
-@dataclass(frozen=True)
-class ImportPlan:
-    """A couple's space ready to be written, as stored values. ``ref`` fields are the export's
-    own ids (question days, own questions), mapped to new ids while writing; nested rows
-    (answers, photos, runs, a call's changes) sit inside their parent's row."""
-
-    couple: Row
-    partners: tuple[Row, ...]
-    question_settings: Row | None
-    own_questions: tuple[Row, ...]
-    question_days: tuple[Row, ...]
-    question_vetoes: tuple[Row, ...]
-    checkin_sharing: tuple[Row, ...]
-    love_languages: tuple[Row, ...]
-    checkins: tuple[Row, ...]
-    appreciations: tuple[Row, ...]
-    wins: tuple[Row, ...]
-    goodnights: tuple[Row, ...]
-    memories: tuple[Row, ...]
-    rituals: tuple[Row, ...]
-    calls: tuple[Row, ...]
-    visits: tuple[Row, ...]
-    special_dates: tuple[Row, ...]
-    schedules: tuple[Row, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Restored:
-    """What an import wrote: new ids of what needs its schedules rebuilt, and counts."""
-
-    ritual_ids: tuple[int, ...]
-    call_ids: tuple[int, ...]
-    photos: tuple[tuple[int, str], ...]  # (photo row id, path) of every photo row written
-    counts: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,15 +59,6 @@ class Kept:
     user_id: int
     left_by: int
     kept_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class StoredPhoto:
-    id: int
-    path: str
-    sha256: str
-    content_type: str
-    filename: str
 
 
 # What a partner's "mine" covers, as (label, SQL counting it, SQL deleting it). Parameters:
@@ -255,267 +158,9 @@ async def _count(tx: Tx | Database, sql: str, params: Mapping[str, Any]) -> int:
     return int(await tx.fetchval(sql, params) or 0)
 
 
-async def _insert(tx: Tx, table: str, row: Row) -> int:
-    """INSERT one row given as column -> value (names come from this module, never from a file)."""
-    columns = list(row)
-    cursor = await tx.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
-        dict(row),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
-
-
-def _only(row: Row, *drop: str) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in drop}
-
-
 class DataRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.questions = QuestionRepository(db)
-
-    # -- the export ------------------------------------------------------------------------------
-
-    async def snapshot(self, couple_id: int, user_id: int, server_id: int | None = None) -> Snapshot | None:
-        """What ``user_id`` may see of the space stored under ``couple_id`` (a server id, or a
-        kept space's key), or None when there is no such space."""
-        db = self.db
-        g = {"guild": couple_id}
-        gu = {"guild": couple_id, "user": user_id}
-        couple = await db.fetchone("SELECT * FROM couples WHERE guild_id = :guild", g)
-        if couple is None:
-            return None
-        partners = await db.fetchall("SELECT * FROM partners WHERE guild_id = :guild ORDER BY position", g)
-        days = await self.questions.export(couple_id, user_id)
-        checkins = await db.fetchall(
-            "SELECT c.user_id, c.day, c.mood, "
-            "CASE WHEN c.user_id = :user OR IFNULL(s.level, 'full') = 'full' THEN c.note END AS note, "
-            "c.zone, c.created_at, c.updated_at FROM checkins c LEFT JOIN checkin_sharing s "
-            "ON s.guild_id = c.guild_id AND s.user_id = c.user_id "
-            "WHERE c.guild_id = :guild AND (c.user_id = :user OR IFNULL(s.level, 'full') <> 'nothing') "
-            "ORDER BY c.day, c.user_id",
-            gu,
-        )
-        ritual_answers = await db.fetchall(
-            "SELECT a.* FROM ritual_answers a JOIN ritual_runs r ON r.id = a.run_id "
-            "JOIN rituals t ON t.id = r.ritual_id WHERE t.guild_id = :guild AND (a.user_id = :user OR "
-            "(SELECT COUNT(DISTINCT b.user_id) FROM ritual_answers b WHERE b.run_id = a.run_id "
-            "AND b.step = a.step) >= 2) ORDER BY a.run_id, a.step, a.answered_at, a.user_id",
-            gu,
-        )
-        in_calls = "call_id IN (SELECT id FROM calls WHERE guild_id = :guild)"
-        return Snapshot(
-            server_id=server_id if server_id is not None else couple_id,
-            requester_id=user_id,
-            couple=dict(couple),
-            partners=_rows(partners),
-            question_settings=_first(
-                await db.fetchall("SELECT * FROM question_settings WHERE guild_id = :guild", g)
-            ),
-            own_questions=_rows(
-                await db.fetchall("SELECT * FROM own_questions WHERE guild_id = :guild ORDER BY id", g)
-            ),
-            question_days=tuple((day, tuple(answers)) for day, answers in days),
-            question_vetoes=_rows(
-                await db.fetchall(
-                    "SELECT * FROM question_vetoes WHERE guild_id = :guild ORDER BY vetoed_at, question_id", g
-                )
-            ),
-            checkin_sharing=_rows(
-                await db.fetchall("SELECT * FROM checkin_sharing WHERE guild_id = :guild ORDER BY user_id", g)
-            ),
-            love_languages=_rows(
-                await db.fetchall("SELECT * FROM love_languages WHERE guild_id = :guild ORDER BY user_id", g)
-            ),
-            checkins=_rows(checkins),
-            appreciations=_rows(
-                await db.fetchall(
-                    "SELECT * FROM appreciations WHERE guild_id = :guild AND (from_user = :user OR "
-                    "delivered_at IS NOT NULL) ORDER BY created_at, id",
-                    gu,
-                )
-            ),
-            wins=_rows(
-                await db.fetchall("SELECT * FROM wins WHERE guild_id = :guild ORDER BY created_at, id", g)
-            ),
-            goodnights=_rows(
-                await db.fetchall("SELECT * FROM goodnights WHERE guild_id = :guild ORDER BY sent_at, id", g)
-            ),
-            memories=_rows(
-                await db.fetchall(
-                    "SELECT * FROM memories WHERE guild_id = :guild ORDER BY happened_on, id", g
-                )
-            ),
-            memory_photos=_rows(
-                await db.fetchall(
-                    "SELECT p.* FROM memory_photos p JOIN memories m ON m.id = p.memory_id "
-                    "WHERE m.guild_id = :guild ORDER BY p.memory_id, p.position",
-                    g,
-                )
-            ),
-            rituals=_rows(await db.fetchall("SELECT * FROM rituals WHERE guild_id = :guild ORDER BY id", g)),
-            ritual_runs=_rows(
-                await db.fetchall(
-                    "SELECT r.* FROM ritual_runs r JOIN rituals t ON t.id = r.ritual_id "
-                    "WHERE t.guild_id = :guild ORDER BY r.ritual_id, r.scheduled_at",
-                    g,
-                )
-            ),
-            ritual_answers=_rows(ritual_answers),
-            calls=_rows(await db.fetchall("SELECT * FROM calls WHERE guild_id = :guild ORDER BY id", g)),
-            call_changes=_rows(
-                await db.fetchall(
-                    f"SELECT * FROM call_changes WHERE {in_calls} ORDER BY call_id, occurrence_at", g
-                )
-            ),
-            call_rsvps=_rows(
-                await db.fetchall(
-                    f"SELECT * FROM call_rsvps WHERE {in_calls} ORDER BY call_id, occurrence_at, user_id", g
-                )
-            ),
-            call_proposals=_rows(
-                await db.fetchall(f"SELECT * FROM call_proposals WHERE {in_calls} ORDER BY call_id, id", g)
-            ),
-            call_nights=_rows(
-                await db.fetchall(
-                    f"SELECT * FROM call_nights WHERE {in_calls} ORDER BY call_id, occurrence_at", g
-                )
-            ),
-            visits=_rows(await db.fetchall("SELECT * FROM visits WHERE guild_id = :guild ORDER BY id", g)),
-            special_dates=_rows(
-                await db.fetchall("SELECT * FROM special_dates WHERE guild_id = :guild ORDER BY id", g)
-            ),
-            schedules=_rows(
-                await db.fetchall(
-                    f"SELECT * FROM schedules WHERE guild_id = :guild AND kind IN ({_KIND_PARAMS}) "
-                    "ORDER BY kind, key",
-                    {**g, **_KINDS},
-                )
-            ),
-        )
-
-    # -- the import ------------------------------------------------------------------------------
-
-    async def restore(self, guild_id: int, plan: ImportPlan, photo_paths: Mapping[str, str]) -> Restored:
-        """Write an imported space into ``guild_id`` in one transaction (the server must have no
-        couple). ``photo_paths`` maps each photo's file name in the export to its stored path."""
-        async with self.db.transaction() as tx:
-            if await tx.fetchval("SELECT 1 FROM couples WHERE guild_id = ?", (guild_id,)):
-                raise SpaceTaken(guild_id)
-            await _insert(tx, "couples", {**plan.couple, "guild_id": guild_id})
-            for row in plan.partners:
-                await _insert(tx, "partners", {**row, "guild_id": guild_id})
-            if plan.question_settings is not None:
-                await _insert(tx, "question_settings", {**plan.question_settings, "guild_id": guild_id})
-            own: dict[str, str] = {}
-            for row in plan.own_questions:
-                new = await _insert(tx, "own_questions", {**_only(row, "ref"), "guild_id": guild_id})
-                own[f"own-{row['ref']}"] = f"own-{new}"
-            days: dict[int, int] = {}
-            later: list[tuple[int, int]] = []  # (day, the day it repeats) written after it
-            answers = 0
-            for row in plan.question_days:
-                values = _only(row, "ref", "repeat_ref", "answers")
-                values["question_id"] = own.get(values["question_id"], values["question_id"])
-                repeat = row["repeat_ref"]
-                values["repeat_of"] = days.get(repeat) if repeat is not None else None
-                new = await _insert(tx, "question_days", {**values, "guild_id": guild_id})
-                days[row["ref"]] = new
-                if repeat is not None and repeat not in days:
-                    later.append((new, repeat))
-                for answer in row["answers"]:
-                    await _insert(tx, "question_answers", {**answer, "day_id": new})
-                    answers += 1
-            for day_id, repeat in later:
-                if repeat in days:
-                    await tx.execute(
-                        "UPDATE question_days SET repeat_of = ? WHERE id = ?", (days[repeat], day_id)
-                    )
-            for row in plan.question_vetoes:
-                values = dict(row)
-                values["question_id"] = own.get(values["question_id"], values["question_id"])
-                await _insert(tx, "question_vetoes", {**values, "guild_id": guild_id})
-            for table in (
-                "checkin_sharing",
-                "love_languages",
-                "checkins",
-                "appreciations",
-                "wins",
-                "goodnights",
-            ):
-                for row in getattr(plan, table):
-                    await _insert(tx, table, {**row, "guild_id": guild_id})
-            photos: list[tuple[int, str]] = []
-            for row in plan.memories:
-                memory_id = await _insert(tx, "memories", {**_only(row, "photos"), "guild_id": guild_id})
-                for photo in row["photos"]:
-                    values = {
-                        **_only(photo, "file"),
-                        "memory_id": memory_id,
-                        "path": photo_paths[photo["file"]],
-                    }
-                    photos.append((await _insert(tx, "memory_photos", values), values["path"]))
-            ritual_ids: list[int] = []
-            runs = 0
-            for row in plan.rituals:
-                ritual_id = await _insert(tx, "rituals", {**_only(row, "runs"), "guild_id": guild_id})
-                ritual_ids.append(ritual_id)
-                for run in row["runs"]:
-                    run_id = await _insert(
-                        tx, "ritual_runs", {**_only(run, "answers"), "ritual_id": ritual_id}
-                    )
-                    runs += 1
-                    for answer in run["answers"]:
-                        await _insert(tx, "ritual_answers", {**answer, "run_id": run_id})
-            call_ids: list[int] = []
-            for row in plan.calls:
-                call_id = await _insert(
-                    tx,
-                    "calls",
-                    {**_only(row, "changes", "rsvps", "proposals", "nights"), "guild_id": guild_id},
-                )
-                call_ids.append(call_id)
-                for table, key in (
-                    ("call_changes", "changes"),
-                    ("call_rsvps", "rsvps"),
-                    ("call_proposals", "proposals"),
-                ):
-                    for child in row[key]:
-                        await _insert(tx, table, {**child, "call_id": call_id})
-                for night in row["nights"]:
-                    await _insert(tx, "call_nights", {**night, "call_id": call_id, "guild_id": guild_id})
-            for table in ("visits", "special_dates"):
-                for row in getattr(plan, table):
-                    await _insert(tx, table, {**row, "guild_id": guild_id})
-        counts = (
-            ("question_days", len(plan.question_days)),
-            ("answers", answers),
-            ("checkins", len(plan.checkins)),
-            ("memories", len(plan.memories)),
-            ("photos", len(photos)),
-            ("appreciations", len(plan.appreciations)),
-            ("wins", len(plan.wins)),
-            ("goodnights", len(plan.goodnights)),
-            ("rituals", len(plan.rituals)),
-            ("ritual_runs", runs),
-            ("calls", len(plan.calls)),
-            ("visits", len(plan.visits)),
-            ("dates", len(plan.special_dates)),
-        )
-        return Restored(tuple(ritual_ids), tuple(call_ids), tuple(photos), counts)
-
-    async def photos_of(self, guild_id: int) -> list[StoredPhoto]:
-        """Every photo row of a server (the caller checks which files are missing on disk)."""
-        rows = await self.db.fetchall(
-            "SELECT p.id, p.path, p.sha256, p.content_type, p.filename FROM memory_photos p "
-            "JOIN memories m ON m.id = p.memory_id WHERE m.guild_id = ? ORDER BY p.id",
-            (guild_id,),
-        )
-        return [StoredPhoto(r["id"], r["path"], r["sha256"], r["content_type"], r["filename"]) for r in rows]
-
-    async def set_photo_path(self, photo_id: int, path: str) -> None:
-        await self.db.execute("UPDATE memory_photos SET path = ? WHERE id = ?", (path, photo_id))
 
     # -- deletion --------------------------------------------------------------------------------
 
@@ -704,10 +349,6 @@ class DataRepository:
             "SELECT path FROM memory_photos WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
         )
         return {r[0] for r in rows}
-
-
-def _first(rows: Sequence[sqlite3.Row]) -> Row | None:
-    return dict(rows[0]) if rows else None
 
 
 def _kept(row: sqlite3.Row) -> Kept:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db.connection import Database
+from bot.db.connection import Database, Row, Tx
 from bot.timeutil import from_unix, to_unix
 
 
@@ -97,3 +98,14 @@ class DateRepository:
             "DELETE FROM special_dates WHERE id = ? AND guild_id = ?", (date_id, guild_id)
         )
         return count == 1
+
+    # -- the export and the import ---------------------------------------------------------------
+
+    async def export_rows(self, guild_id: int) -> tuple[Row, ...]:
+        return await self.db.fetchrows(
+            "SELECT * FROM special_dates WHERE guild_id = ? ORDER BY id", (guild_id,)
+        )
+
+    async def restore_rows(self, tx: Tx, guild_id: int, rows: Iterable[Row]) -> int:
+        """Write an import's special dates; their posts are the feature's to plan."""
+        return await tx.insert_rows("special_dates", rows, guild_id=guild_id)

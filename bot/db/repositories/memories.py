@@ -1,4 +1,5 @@
-"""The memory book: writing memories with their photos, and the "Save as memory" drafts.
+"""The memory book: writing memories with their photos, the "Save as memory" drafts, and the
+data export's reads and the import's writes of the book.
 
 :class:`MemoryRepository` writes here and reads through :class:`MemoryReader`
 (:mod:`bot.db.repositories.memory_search`: the rows, a page, search, "on this day"); the two
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.db.connection import Tx
+from bot.db.connection import Row, Tx, without
+from bot.db.models import StoredFile
 from bot.db.repositories.memory_search import Memory, MemoryReader, memory_of, photo_of
 from bot.timeutil import from_unix, to_unix
 
@@ -303,3 +305,41 @@ class MemoryRepository(MemoryReader):
 
     async def delete_draft(self, draft_id: int) -> None:
         await self.db.execute("DELETE FROM memory_drafts WHERE id = ?", (draft_id,))
+
+    # -- the export and the import -------------------------------------------------------------
+
+    async def export_rows(self, guild_id: int) -> tuple[tuple[Row, ...], tuple[Row, ...]]:
+        """Every memory of the book (by date) and every photo row (by memory and position)."""
+        memories = await self.db.fetchrows(
+            "SELECT * FROM memories WHERE guild_id = ? ORDER BY happened_on, id", (guild_id,)
+        )
+        photos = await self.db.fetchrows(
+            "SELECT p.* FROM memory_photos p JOIN memories m ON m.id = p.memory_id "
+            "WHERE m.guild_id = ? ORDER BY p.memory_id, p.position",
+            (guild_id,),
+        )
+        return memories, photos
+
+    async def restore_rows(self, tx: Tx, guild_id: int, rows: Iterable[Row], paths: Mapping[str, str]) -> int:
+        """Write an import's memories, each with its photo rows (``photos``; each photo's
+        ``file`` in the export is kept at ``paths[file]``); returns how many photo rows."""
+        photos = 0
+        for row in rows:
+            memory_id = await tx.insert("memories", {**without(row, "photos"), "guild_id": guild_id})
+            for photo in row["photos"]:
+                values = {**without(photo, "file"), "memory_id": memory_id, "path": paths[photo["file"]]}
+                await tx.insert("memory_photos", values)
+                photos += 1
+        return photos
+
+    async def stored_files(self, guild_id: int) -> list[StoredFile]:
+        """Every photo row of a server (the caller checks which files are missing on disk)."""
+        rows = await self.db.fetchall(
+            "SELECT p.id, p.path, p.sha256, p.content_type, p.filename FROM memory_photos p "
+            "JOIN memories m ON m.id = p.memory_id WHERE m.guild_id = ? ORDER BY p.id",
+            (guild_id,),
+        )
+        return [StoredFile(r["id"], r["path"], r["sha256"], r["content_type"], r["filename"]) for r in rows]
+
+    async def set_photo_path(self, photo_id: int, path: str) -> None:
+        await self.db.execute("UPDATE memory_photos SET path = ? WHERE id = ?", (path, photo_id))

@@ -1,12 +1,17 @@
-"""Rituals, their runs and answers, and goodnight notes: the only place with their SQL."""
+"""Rituals, their runs and answers, and goodnight notes: the only place with their SQL.
+
+The data export reads them as one partner may see them (:meth:`RitualRepository.export_rituals`:
+the partner's session answers only to steps both answered) and the import writes them back.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from bot.db.connection import Database
+from bot.db.connection import Database, Row, Tx, without
 from bot.db.models import parse_hhmm
 from bot.db.repositories.schedules import weekday_mask, weekday_set
 from bot.timeutil import format_clock, from_unix, to_unix
@@ -70,6 +75,15 @@ def _run(row: sqlite3.Row) -> RitualRun:
         step=row["step"],
         completed_at=from_unix(row["completed_at"]) if row["completed_at"] is not None else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RitualExport:
+    """A couple's rituals as one partner may see them (stored rows)."""
+
+    rituals: tuple[Row, ...]
+    runs: tuple[Row, ...]
+    answers: tuple[Row, ...]
 
 
 class RitualRepository:
@@ -222,3 +236,47 @@ class RitualRepository:
             (guild_id,),
         )
         return [(r[0], r[1], r[2], from_unix(r[3])) for r in rows]
+
+    # -- the export and the import ---------------------------------------------------------------
+
+    async def export_goodnights(self, guild_id: int) -> tuple[Row, ...]:
+        return await self.db.fetchrows(
+            "SELECT * FROM goodnights WHERE guild_id = ? ORDER BY sent_at, id", (guild_id,)
+        )
+
+    async def export_rituals(self, guild_id: int, user_id: int) -> RitualExport:
+        """The rituals with their runs; the requester's answers, and the partner's to the steps
+        both answered."""
+        g = {"guild": guild_id}
+        answers = await self.db.fetchrows(
+            "SELECT a.* FROM ritual_answers a JOIN ritual_runs r ON r.id = a.run_id "
+            "JOIN rituals t ON t.id = r.ritual_id WHERE t.guild_id = :guild AND (a.user_id = :user OR "
+            "(SELECT COUNT(DISTINCT b.user_id) FROM ritual_answers b WHERE b.run_id = a.run_id "
+            "AND b.step = a.step) >= 2) ORDER BY a.run_id, a.step, a.answered_at, a.user_id",
+            {**g, "user": user_id},
+        )
+        return RitualExport(
+            rituals=await self.db.fetchrows("SELECT * FROM rituals WHERE guild_id = :guild ORDER BY id", g),
+            runs=await self.db.fetchrows(
+                "SELECT r.* FROM ritual_runs r JOIN rituals t ON t.id = r.ritual_id "
+                "WHERE t.guild_id = :guild ORDER BY r.ritual_id, r.scheduled_at",
+                g,
+            ),
+            answers=answers,
+        )
+
+    async def restore_goodnights(self, tx: Tx, guild_id: int, rows: Iterable[Row]) -> int:
+        return await tx.insert_rows("goodnights", rows, guild_id=guild_id)
+
+    async def restore_rituals(self, tx: Tx, guild_id: int, rows: Iterable[Row]) -> tuple[int, int]:
+        """Write an import's rituals, each with its runs (``runs``) and their answers (``answers``);
+        returns how many rituals and runs. Their schedules are the feature's to arm."""
+        rituals = runs = 0
+        for row in rows:
+            ritual_id = await tx.insert("rituals", {**without(row, "runs"), "guild_id": guild_id})
+            rituals += 1
+            for run in row["runs"]:
+                run_id = await tx.insert("ritual_runs", {**without(run, "answers"), "ritual_id": ritual_id})
+                runs += 1
+                await tx.insert_rows("ritual_answers", run["answers"], run_id=run_id)
+        return rituals, runs

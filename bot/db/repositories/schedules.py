@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time
+from typing import Any
 
-from bot.db.connection import Database
+from bot.db.connection import Database, Tx
 from bot.db.models import Delivery, Schedule, parse_hhmm
 from bot.timeutil import format_clock, from_unix, to_unix
 
@@ -109,6 +110,18 @@ class ScheduleRepository:
             sql += " AND personal = 1"
         rows = await self.db.fetchall(sql + " ORDER BY id", params)
         return [_schedule(r) for r in rows]
+
+    async def choices(self, guild_id: int, kinds: Sequence[str]) -> tuple[dict[str, Any], ...]:
+        """A server's schedules of ``kinds`` as stored rows (the export: a couple's choices of time)."""
+        marks = ", ".join("?" for _ in kinds)
+        return await self.db.fetchrows(
+            f"SELECT * FROM schedules WHERE guild_id = ? AND kind IN ({marks}) ORDER BY kind, key",
+            (guild_id, *kinds),
+        )
+
+    async def restore_choices(self, tx: Tx, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Write an import's choice schedules as rows, not armed (no next time yet)."""
+        await tx.insert_rows("schedules", rows)
 
     async def upcoming(self, guild_id: int, kinds: Iterable[str], limit: int) -> list[Schedule]:
         """A server's next schedules to fire, of ``kinds``, soonest first."""

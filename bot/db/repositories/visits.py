@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from bot.db.connection import Database
+from bot.db.connection import Database, Row, Tx
 from bot.db.models import parse_hhmm
 from bot.timeutil import format_clock, from_unix, to_unix
 
@@ -100,3 +101,12 @@ class VisitRepository:
             "WHERE v.cleared_at IS NULL AND k.removed_at IS NULL ORDER BY v.id"
         )
         return [_visit(r) for r in rows]
+
+    # -- the export and the import ---------------------------------------------------------------
+
+    async def export_rows(self, guild_id: int) -> tuple[Row, ...]:
+        return await self.db.fetchrows("SELECT * FROM visits WHERE guild_id = ? ORDER BY id", (guild_id,))
+
+    async def restore_rows(self, tx: Tx, guild_id: int, rows: Iterable[Row]) -> int:
+        """Write an import's visits; their posts are the feature's to plan."""
+        return await tx.insert_rows("visits", rows, guild_id=guild_id)

@@ -1,0 +1,68 @@
+"""Closer's export format as the bot composes it with every feature loaded, for the data tests:
+the composed document and its functions under the names these tests use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import archive
+from bot.archive import BOOK_NAME, JSON_NAME, PART_NAME, ArchiveFormat, Entry, Section, pack
+from cogs import appreciate, win
+from cogs.calls import archive as calls
+from cogs.checkins import archive as checkins
+from cogs.checkins.archive import SharingDoc
+from cogs.dates import archive as dates
+from cogs.memories import archive as memories
+from cogs.questions import archive as questions
+from cogs.rituals import archive as rituals
+from cogs.visits import archive as visits
+
+# Every feature's section of the document (the order here doesn't matter: positions decide).
+SECTIONS: tuple[Section, ...] = (
+    questions.SECTION,
+    checkins.SECTION,
+    appreciate.SECTION,
+    win.SECTION,
+    rituals.GOODNIGHTS,
+    memories.SECTION,
+    rituals.RITUALS,
+    calls.SECTION,
+    visits.SECTION,
+    dates.SECTION,
+)
+FORMAT = ArchiveFormat.of(SECTIONS)
+
+ExportDocument = FORMAT.document
+json_schema = FORMAT.json_schema
+parse_document = FORMAT.parse
+plan = FORMAT.plan
+memory_book = FORMAT.book
+content_of = FORMAT.content
+
+
+def unpack(data: bytes, filename: str) -> archive.Unpacked:
+    return archive.unpack(data, filename, FORMAT.parse)
+
+
+def to_json(document: Any) -> bytes:
+    return FORMAT.to_json(document)
+
+
+__all__ = [
+    "BOOK_NAME",
+    "FORMAT",
+    "JSON_NAME",
+    "PART_NAME",
+    "SECTIONS",
+    "Entry",
+    "ExportDocument",
+    "SharingDoc",
+    "content_of",
+    "json_schema",
+    "memory_book",
+    "pack",
+    "parse_document",
+    "plan",
+    "to_json",
+    "unpack",
+]
