@@ -54,3 +54,15 @@ def test_the_cycle_finder_sees_a_cycle_through_three_modules() -> None:
     for importer, imported in [("p.a", "p.b"), ("p.b", "p.c"), ("p.c", "p.a"), ("p.d", "p.a")]:
         graph.add_import(importer=importer, imported=imported)
     assert cycles(graph) == [["p.a", "p.b", "p.c"]]
+
+
+def test_every_feature_is_in_the_independence_contract() -> None:
+    """A new feature is added to pyproject's 'features never import each other' contract too."""
+    import tomllib
+    from pathlib import Path
+
+    from bot.client import EXTENSIONS
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text("utf-8"))
+    (independence,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "independence"]
+    assert sorted(independence["modules"]) == sorted(EXTENSIONS)

@@ -450,6 +450,7 @@ async def test_a_quick_goodnight_answers_in_time_when_discord_is_slow(
     """Pressing a quick goodnight note while Discord is slow: the user still gets an answer."""
     reply = await fake.slash(couple.alice, "ritual add", template="goodnight", time="22:00", day="daily")
     assert "Added ritual" in reply.text, reply.text
+    await closer.at(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))  # Alice's evening check-in, 20:00
     await closer.at(datetime(2026, 11, 24, 21, 0, tzinfo=UTC))  # 22:00 in Berlin
     reminder = await fake.wait_for_message(couple.alice, lambda m: "Write a goodnight note" in m.buttons)
     slow_discord(fake)

@@ -21,7 +21,7 @@ Row = Mapping[str, Any]
 
 # Tables whose rows move with a kept space (found from the schema: every table with a foreign key
 # to couples), except these: schedules end with the couple, drafts are throwaway.
-_NOT_KEPT = frozenset({"schedules", "memory_drafts", "kept_spaces"})
+_NOT_KEPT = frozenset({"schedules", "memory_drafts", "kept_spaces", "dm_log"})
 
 
 @dataclass(frozen=True, slots=True)
