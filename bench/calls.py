@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -32,27 +31,31 @@ ZONES = ["Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata", "Australia/Sydn
 
 
 async def build_database(path: Path, now: datetime, couples: int = COUPLES) -> None:
-    """A migrated database with ``couples`` couples, each with a weekly call and its schedule."""
+    """A migrated database with ``couples`` couples, each with a weekly call and its schedule,
+    written through the repositories (bench/seed.py)."""
+    from bench.seed import call_row, paired, write
     from bot.db import Database, migrate
     from bot.db.models import Schedule
     from bot.scheduler import next_occurrence
 
-    db = await Database.open(path)
-    await migrate(db)
-    await db.close()
-    couple_rows, partner_rows, call_rows, schedule_rows = [], [], [], []
     created = int((now - timedelta(days=30)).timestamp())
+    spaces = []
     for n in range(couples):
         guild = 10_000_000 + n
         zone = ZONES[n % len(ZONES)]
-        couple_rows.append((guild, guild + 1, "paired", guild + 2, guild + 3, created, created))
-        partner_rows += [
-            (guild, guild + 2, 1, "A", zone),
-            (guild, guild + 3, 2, "B", ZONES[(n + 1) % len(ZONES)]),
-        ]
+        space = paired(guild, (zone, ZONES[(n + 1) % len(ZONES)]), created)
         weekday, at = n % 7, clock_time(18 + n % 4, (n * 5) % 60)
-        call_rows.append(
-            (n + 1, guild, "weekly", weekday, at.strftime("%H:%M"), zone, "60,10", guild + 2, created)
+        space.calls.append(
+            call_row(
+                n + 1,
+                kind="weekly",
+                weekday=weekday,
+                local_time=at.strftime("%H:%M"),
+                zone=zone,
+                reminders="60,10",
+                created_by=guild + 2,
+                created_at=created,
+            )
         )
         schedule = Schedule(
             n + 1, guild, "call", f"{n + 1}:weekly", "Video call", guild + 2, False, at,
@@ -60,33 +63,30 @@ async def build_database(path: Path, now: datetime, couples: int = COUPLES) -> N
         )  # fmt: skip
         nominal = next_occurrence(schedule, None, now)
         assert nominal is not None
-        schedule_rows.append(
-            (
-                n + 1, guild, "call", f"{n + 1}:weekly", f"Video call #{n + 1}", guild + 2, at.strftime("%H:%M"),
-                1 << weekday, zone, int(nominal.timestamp()), int(nominal.timestamp()),
-                json.dumps({"call": n + 1}), created,
-            )
-        )  # fmt: skip
-    with sqlite3.connect(path) as conn:
-        conn.executemany(
-            "INSERT INTO couples (guild_id, channel_id, status, inviter_id, invitee_id, created_at, paired_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            couple_rows,
+        space.schedules.append(
+            {
+                "id": n + 1,
+                "guild_id": guild,
+                "kind": "call",
+                "key": f"{n + 1}:weekly",
+                "label": f"Video call #{n + 1}",
+                "owner_id": guild + 2,
+                "local_time": at.strftime("%H:%M"),
+                "weekdays": 1 << weekday,
+                "zone": zone,
+                "next_due": int(nominal.timestamp()),
+                "fire_at": int(nominal.timestamp()),
+                "payload": json.dumps({"call": n + 1}),
+                "created_at": created,
+            }
         )
-        conn.executemany(
-            "INSERT INTO partners (guild_id, user_id, position, display_name, zone) VALUES (?, ?, ?, ?, ?)",
-            partner_rows,
-        )
-        conn.executemany(
-            "INSERT INTO calls (id, guild_id, kind, weekday, local_time, zone, reminders, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            call_rows,
-        )
-        conn.executemany(
-            "INSERT INTO schedules (id, guild_id, kind, key, label, owner_id, local_time, weekdays, zone, next_due,"
-            " fire_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            schedule_rows,
-        )
+        spaces.append(space)
+    db = await Database.open(path)
+    try:
+        await migrate(db)
+        await write(db, spaces)
+    finally:
+        await db.close()
 
 
 async def timed_plans(database: Path, now: datetime) -> tuple[float, float, float]:

@@ -33,94 +33,67 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 async def build_database(path: Path, couples: int = COUPLES) -> int:
-    """A migrated database with ``couples`` couples and their rituals; the number of schedules."""
+    """A migrated database with ``couples`` couples and their rituals, written through the
+    repositories (bench/seed.py); the number of schedules."""
+    from bench.seed import paired, ritual_row, write
     from bot.db import Database, migrate
     from bot.db.models import Schedule
     from bot.scheduler import fire_time, next_occurrence
     from bot.timeutil import ALL_DAYS
 
-    db = await Database.open(path)
-    await migrate(db)
-    await db.close()
     now = datetime.now(UTC)
-    conn = sqlite3.connect(path)
-    couple_rows, partner_rows, ritual_rows, schedule_rows = [], [], [], []
-    ritual_id = schedule_id = 0
+    spaces = []
+    ritual_id = 0
     for n in range(couples):
         guild = 10_000_000 + n
         zone = ZONES[n % len(ZONES)]
-        couple_rows.append((guild, guild + 1, "paired", guild + 2, guild + 3, 0, 0))
-        partner_rows += [
-            (guild, guild + 2, 1, "A", zone),
-            (guild, guild + 3, 2, "B", ZONES[(n + 1) % len(ZONES)]),
-        ]
+        space = paired(guild, (zone, ZONES[(n + 1) % len(ZONES)]), 0)
         for r in range(RITUALS_PER_COUPLE):
             ritual_id += 1
-            schedule_id += 1
             at = clock_time(8 + (n + r) % 14, (n * 7) % 60)
-            ritual_rows.append(
-                (ritual_id, guild, "custom", 127, at.strftime("%H:%M"), zone, "hello", guild + 2, 0)
+            space.rituals.append(
+                ritual_row(
+                    ritual_id,
+                    template="custom",
+                    weekdays=127,
+                    local_time=at.strftime("%H:%M"),
+                    zone=zone,
+                    message="hello",
+                    created_by=guild + 2,
+                    created_at=0,
+                )
             )
             schedule = Schedule(
-                schedule_id,
-                guild,
-                "ritual",
-                f"{ritual_id}:all",
-                "Custom",
-                guild + 2,
-                False,
-                at,
-                ALL_DAYS,
-                zone,
-                None,
-                False,
-                None,
-                None,
-                {},
-                now,
-            )
+                ritual_id, guild, "ritual", f"{ritual_id}:all", "Custom", guild + 2, False, at,
+                ALL_DAYS, zone, None, False, None, None, {}, now,
+            )  # fmt: skip
             # From an hour ahead: nothing comes due while the benchmark measures an idle bot.
             nominal = next_occurrence(schedule, None, now + timedelta(hours=1))
             assert nominal is not None
             fire = fire_time(schedule, None, nominal)
-            schedule_rows.append(
-                (
-                    schedule_id,
-                    guild,
-                    "ritual",
-                    f"{ritual_id}:all",
-                    "Custom",
-                    guild + 2,
-                    at.strftime("%H:%M"),
-                    zone,
-                    int(nominal.timestamp()),
-                    int(fire.timestamp()),
-                    json.dumps({"ritual": ritual_id, "template": "custom"}),
-                    0,
-                )
+            space.schedules.append(
+                {
+                    "id": ritual_id,
+                    "guild_id": guild,
+                    "kind": "ritual",
+                    "key": f"{ritual_id}:all",
+                    "label": "Custom",
+                    "owner_id": guild + 2,
+                    "local_time": at.strftime("%H:%M"),
+                    "zone": zone,
+                    "next_due": int(nominal.timestamp()),
+                    "fire_at": int(fire.timestamp()),
+                    "payload": json.dumps({"ritual": ritual_id, "template": "custom"}),
+                    "created_at": 0,
+                }
             )
-    with conn:
-        conn.executemany(
-            "INSERT INTO couples (guild_id, channel_id, status, inviter_id, invitee_id, created_at, paired_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            couple_rows,
-        )
-        conn.executemany(
-            "INSERT INTO partners (guild_id, user_id, position, display_name, zone) VALUES (?, ?, ?, ?, ?)",
-            partner_rows,
-        )
-        conn.executemany(
-            "INSERT INTO rituals (id, guild_id, template, weekdays, local_time, zone, message, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ritual_rows,
-        )
-        conn.executemany(
-            "INSERT INTO schedules (id, guild_id, kind, key, label, owner_id, local_time, zone, next_due, fire_at, "
-            "payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            schedule_rows,
-        )
-    conn.close()
-    return len(schedule_rows)
+        spaces.append(space)
+    db = await Database.open(path)
+    try:
+        await migrate(db)
+        return await write(db, spaces)
+    finally:
+        await db.close()
 
 
 def copy_database(source: Path, target: Path) -> None:

@@ -73,3 +73,31 @@ async def test_the_quick_interaction_latency_benchmark_produces_every_figure(tmp
             assert math.isfinite(value), (command, stat, value)
             assert value > 0, (command, stat, value)
     assert figures["violations"] == 0
+
+
+def test_every_benchmark_module_imports() -> None:
+    """A change that breaks a benchmark's imports is seen in CI, not when someone runs python -m bench."""
+    import importlib
+    import pkgutil
+
+    import bench
+
+    for module in pkgutil.iter_modules(bench.__path__):
+        importlib.import_module(f"bench.{module.name}")
+
+
+async def test_benchmark_spaces_are_written_through_the_repositories(tmp_path: Path) -> None:
+    """The seeded couples, calls, rituals and schedules are consistent (no orphan, no broken key)."""
+    from datetime import UTC, datetime
+
+    from bench import calls, scheduler_load
+
+    schedules = await scheduler_load.build_database(tmp_path / "rituals.sqlite3", couples=20)
+    await calls.build_database(tmp_path / "calls.sqlite3", datetime(2026, 11, 24, tzinfo=UTC), couples=20)
+    assert schedules == 40
+    for name, table, expected in (("rituals", "rituals", 40), ("calls", "calls", 20)):
+        with sqlite3.connect(tmp_path / f"{name}.sqlite3") as conn:
+            assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == expected
+            assert conn.execute("SELECT COUNT(*) FROM partners").fetchone()[0] == 40
+            assert conn.execute("SELECT COUNT(*) FROM schedules WHERE next_due IS NULL").fetchone()[0] == 0
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
