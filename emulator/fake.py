@@ -29,6 +29,7 @@ from .patch import DiscordPatch
 from .ratelimit import RateLimitHit
 from .results import Att, Msg
 from .server import EmulatorServer, RequestRecord
+from .snowflake import Snowflakes
 from .state import EPHEMERAL, GUILD_TEXT, Attachment, Channel, Guild, Role, User, _emoji_payload
 
 
@@ -96,6 +97,12 @@ class Fake(UserActions):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    @property
+    def newest_id(self) -> int:
+        """The newest snowflake handed out so far: whatever happens next has a larger id (a
+        transcript can place an action among the messages it caused)."""
+        return Snowflakes._last
 
     @property
     def base_url(self) -> str:

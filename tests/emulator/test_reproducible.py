@@ -46,8 +46,10 @@ async def test_sent_and_edited_messages_follow_the_clock(timed: tuple[Fake, Fake
     assert stored.created_at == MONDAY_MORNING
     assert stored.edited_at == MONDAY_MORNING + timedelta(minutes=30)
     assert fetched.edited_at == MONDAY_MORNING + timedelta(minutes=30)
+    before = fake.newest_id
     reply = await fake.user_message(alice, home.channel("general"), "morning!")
     assert reply.created_at == MONDAY_MORNING + timedelta(minutes=30)
+    assert reply.id > before  # what happens next has a larger id
     fake.assert_no_violations()
 
 
