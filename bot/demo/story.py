@@ -26,7 +26,7 @@ ANSWER_TIMES: tuple[tuple[time, time], ...] = (
     (time(9, 20), time(18, 40)),
     (time(12, 40), time(19, 5)),
     (time(9, 45), time(21, 30)),
-    (time(8, 55), time(19, 20)),
+    (time(9, 10), time(19, 20)),
     (time(12, 55), time(18, 50)),
     (time(10, 30), time(22, 15)),
     (time(9, 40), time(20, 50)),
@@ -168,7 +168,7 @@ GRATITUDE: tuple[tuple[str, str, str], tuple[str, str, str]] = (
 # The weekly check-in session, by step title (``data/rituals.toml``); anything else: the last one.
 SESSION: tuple[dict[str, str], dict[str, str]] = (
     {
-        "How are you feeling?": "Mostly good. High point: the talk on Wednesday. Low point: Wednesday "
+        "How are you feeling?": "Mostly good. High point: the presentation on Wednesday. Low point: Wednesday "
         "night, when I missed you so much I couldn't sleep.",
         "A concern": "Sometimes I worry that my busy weeks make me boring on our calls. Tell me if I'm "
         "ever just half there.",

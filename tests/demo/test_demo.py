@@ -85,7 +85,7 @@ def test_no_discord_rule_was_broken_and_nothing_left_127_0_0_1(two_days) -> None
     assert run["violations"] == []
     assert run["hosts"] == ["127.0.0.1"]
     assert run["refused"] == []
-    assert run["problems"] == []  # every scripted step went as written
+    assert run["problems"] == [], "steps of bot/demo/week.py the bot answered differently than scripted"
     assert run["days"] == 2
 
 
@@ -133,6 +133,17 @@ def test_times_are_in_the_viewers_zone(two_days) -> None:
     )
     assert first_post.search(maya)[1] == "09:00"  # type: ignore[index]
     assert first_post.search(jun)[1] == "17:00"  # type: ignore[index]
+
+
+def test_a_day_by_day_index_in_each_view(two_days) -> None:
+    """Each view opens with the days in that partner's dates, linking the shared channel's day."""
+    _, page, _, _ = two_days
+    for view in ("v0", "v1"):
+        index = page[page.index(f'id="{view}-index"') : page.index(f'id="{view}-us"')]
+        assert 'href="#' + view + '-us-2026-05-11"' in index
+        assert 'href="#' + view + '-us-2026-05-12"' in index
+        assert f'id="{view}-us-2026-05-11"' in page  # the divider it links to
+        assert "answers the daily question" in index
 
 
 def test_bad_arguments_are_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
