@@ -1,4 +1,4 @@
-"""The README's screenshots, made from the real demo: ``python scripts/screenshots.py``.
+"""The README's screenshots, made from the real demo: ``.venv/bin/python scripts/screenshots.py``.
 
 Runs ``python -m bot demo`` (a week, in this process), then opens its page in headless Chromium
 once per screenshot, with ``#shot=<view>,<ids>`` so the page shows only the chosen messages, and
@@ -25,11 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # run from a clone without installing: the bot package is here
+from bot.demo import story
+from bot.demo.transcript import Message, Transcript
 
-from bot.demo import story  # noqa: E402
-from bot.demo.transcript import Message, Transcript  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 IMAGES = ROOT / "docs" / "images"
 WIDTH = 640  # CSS pixels: a phone-ish column, like Discord's message list
@@ -61,16 +60,34 @@ def question_and_reveal(t: Transcript) -> list[Message]:
     return posts[:1]
 
 
+def text(message: Message) -> str:
+    """Everything a message says: content, embed titles, descriptions and fields."""
+    parts = [message.content]
+    for embed in message.embeds:
+        parts += [str(embed.get("title", "")), str(embed.get("description", ""))]
+        parts += [f"{f.get('name', '')} {f.get('value', '')}" for f in embed.get("fields") or []]
+    return "\n".join(parts)
+
+
 def checkin_dm(t: Transcript) -> list[Message]:
-    """In the second partner's DMs: the partner's low day with an idea, then their own check-in."""
-    dms = t.dms[t.people[1].id].messages
-    news = [m for m in dms if m.bot and "idea" in " ".join(str(e) for e in m.embeds).lower()][:1]
-    after = [m for m in dms if news and m.id > news[0].id and any("checkin" in str(c) for c in m.components)]
-    return news + after[:1]
+    """In the second partner's DMs: news of the first one's check-in (a low day, with an idea, if
+    there is one), then their own check-in that evening."""
+    viewer, partner = t.people[1], t.people[0]
+    dms = [m for m in t.dms[viewer.id].messages if m.bot]
+    news = [m for m in dms if not m.components and partner.name in text(m)]
+    chosen = ([m for m in news if "idea" in text(m).lower()] or news)[:1]
+    own = [m for m in dms if chosen and m.id > chosen[0].id and "closer:checkin:" in str(m.components)]
+    return chosen + own[:1]
 
 
 def call_card(t: Transcript) -> list[Message]:
-    return [m for m in channel_posts(t) if "call time" in (title(m) + m.content).lower()][:1]
+    """The post at call time: the one saying so, else the last post before the memory prompt."""
+    posts = channel_posts(t)
+    said = [m for m in posts if "call time" in text(m).lower()]
+    if said:
+        return said[:1]
+    prompt = next((n for n, m in enumerate(posts) if "closer:memory:new" in str(m.components)), 0)
+    return posts[prompt - 1 : prompt] if prompt else []
 
 
 def reply_to(command: str, view: int) -> Pick:

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from bot.demo import story
 
-USAGE = "python -m bot demo [--days N] [--zones CITY,CITY] [--out DIR]"
 MAX_DAYS = 28
 
 
