@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -245,12 +245,6 @@ def files_html(msg: Message, used: set[str]) -> str:
                 f'<br><span class="muted">{size}</span></span></div>'
             )
     return "".join(out)
-
-
-def walk(components: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for component in components:
-        yield component
-        yield from walk(component.get("components") or [])
 
 
 def components_html(view: View, components: Iterable[dict[str, Any]], msg: Message, ctx: Context) -> str:

@@ -65,7 +65,6 @@ def capture(stage: Stage, week: Week, facts: Facts) -> Transcript:
     names = {user.id: user.name for user in world.users.values()}
     names.update({c.id: c.name for c in world.channels.values() if c.name})
     return Transcript(
-        bot_id=world.bot.id,
         bot_name=world.bot.name,
         server=stage.guild.name,
         people=(people[0], people[1]),

@@ -105,7 +105,6 @@ class Facts:
 
 @dataclass
 class Transcript:
-    bot_id: int
     bot_name: str
     server: str
     people: tuple[Person, Person]

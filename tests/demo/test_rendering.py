@@ -70,7 +70,6 @@ def transcript(messages: tuple[Message, ...]) -> Transcript:
     channel = Place(10, "us", "channel", messages)
     facts = Facts(1, 1.0, (), ("127.0.0.1",), (), ())
     return Transcript(
-        bot_id=99,
         bot_name="Closer",
         server="Our place",
         people=(person(0, 1, LISBON), person(1, 2, SEOUL)),
