@@ -1,4 +1,4 @@
-"""``python -m bot``: start Closer (or ``python -m bot restore FILE``)."""
+"""``python -m bot``: start Closer (or ``python -m bot restore FILE``, or ``python -m bot demo``)."""
 
 from __future__ import annotations
 
@@ -77,6 +77,10 @@ async def run(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["demo"]:  # needs no token, no settings and no Discord: before any of them
+        from bot.demo import main as demo
+
+        return demo(args[1:])
     settings = load_settings()
     if settings is None:
         return EXIT_CONFIG
@@ -86,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         return restore_command(settings, Path(args[1]))
     if args:
         print(
-            f"Unknown command {' '.join(args)!r}. Usage: python -m bot, or python -m bot restore FILE",
+            f"Unknown command {' '.join(args)!r}. Usage: python -m bot, python -m bot restore FILE, "
+            "or python -m bot demo",
             file=sys.stderr,
         )
         return EXIT_CONFIG

@@ -17,6 +17,7 @@ import dataclasses
 import secrets
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from .actions import UserActions
@@ -28,6 +29,7 @@ from .patch import DiscordPatch
 from .ratelimit import RateLimitHit
 from .results import Att, Msg
 from .server import EmulatorServer, RequestRecord
+from .snowflake import Snowflakes
 from .state import EPHEMERAL, GUILD_TEXT, Attachment, Channel, Guild, Role, User, _emoji_payload
 
 
@@ -55,11 +57,16 @@ class Fake(UserActions):
         rate_limits: bool = False,
         interaction_deadline: float = 3.0,
         allowed_privileged_intents: Iterable[str] | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> Fake:
         """Start a server on 127.0.0.1 (free port) and point discord.py at it.
 
         ``allowed_privileged_intents``: subset of {"members", "presences", "message_content"} enabled
         "in the developer portal" (default: all). Asking for others at IDENTIFY closes with 4014.
+        ``clock``: returns the aware "now" that messages are stamped with (``timestamp``,
+        ``edited_timestamp``); default the wall clock. Pass the bot's controlled clock
+        (``FakeClock.now``) so a simulated week reads like one. Ids and interaction deadlines
+        keep following the wall clock.
         """
         server = EmulatorServer(
             allowed_privileged_intents=None
@@ -68,6 +75,8 @@ class Fake(UserActions):
         )
         server.interaction_deadline = interaction_deadline
         server.ratelimits.enabled = rate_limits
+        if clock is not None:
+            server.world.clock = clock
         await server.start()
         fake = cls(server)
         if patch:
@@ -88,6 +97,12 @@ class Fake(UserActions):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    @property
+    def newest_id(self) -> int:
+        """The newest snowflake handed out so far: whatever happens next has a larger id (a
+        transcript can place an action among the messages it caused)."""
+        return Snowflakes._last
 
     @property
     def base_url(self) -> str:
@@ -174,11 +189,15 @@ class Fake(UserActions):
         *,
         owner: User | None = None,
         with_bot: bool = True,
+        guild_id: int | None = None,
     ) -> Guild:
-        """A guild with these members and text channels; the bot joins it unless ``with_bot=False``."""
+        """A guild with these members and text channels; the bot joins it unless ``with_bot=False``.
+
+        ``guild_id``: a fixed id instead of a fresh snowflake (a reproducible world: a bot that
+        derives choices from the server's id then makes the same ones every run)."""
         members = list(members)
         owner = owner or (members[0] if members else self.world.owner)
-        guild = self.world.add_guild(name, owner)
+        guild = self.world.add_guild(name, owner, guild_id=guild_id)
         for user in [owner, *members]:
             self.world.add_member(guild, user)
         for channel_name in text_channels:

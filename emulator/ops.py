@@ -180,6 +180,7 @@ class Ops:
             id=self.world.ids.next(),
             channel_id=channel.id,
             author_id=author.id,
+            timestamp=self.world.iso_now(),
             content=payload.get("content") or "",
             embeds=[{"type": "rich", **e} for e in payload.get("embeds") or []],
             components=self.normalize_components(payload.get("components") or []),
@@ -270,7 +271,7 @@ class Ops:
             msg.flags = (msg.flags & ~EDITABLE_FLAGS) | (payload["flags"] & EDITABLE_FLAGS)
         msg.flags &= ~LOADING
         msg.attachments = self._store(atts, msg.channel_id, msg.ephemeral)
-        msg.edited_timestamp = iso_now()
+        msg.edited_timestamp = self.world.iso_now()
         self.world.changed.notify()
         self.dispatch_update(msg)
         return msg

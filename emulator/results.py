@@ -7,6 +7,7 @@ the bot after a view was created are visible through it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .rules import walk_components
@@ -90,6 +91,16 @@ class Msg:
     edited = property(lambda self: self.state.edited_timestamp is not None)
     interaction_id = property(lambda self: self.state.interaction_id)
     reactions = property(lambda self: {k: list(v) for k, v in self.state.reactions.items() if v})
+
+    @property
+    def created_at(self) -> datetime:
+        """When the message was sent, by the emulator's clock (``Fake.start(clock=...)``)."""
+        return datetime.fromisoformat(self.state.timestamp)
+
+    @property
+    def edited_at(self) -> datetime | None:
+        stamp = self.state.edited_timestamp
+        return datetime.fromisoformat(stamp) if stamp else None
 
     @property
     def author(self) -> User:

@@ -447,10 +447,17 @@ class World:
         self.bot_guilds: set[int] = set()
         self.attachment_generation = 1
         self.changed = Notifier()
+        # What "now" is for message timestamps (``Fake.start(clock=...)``): the wall clock by
+        # default; a controlled clock makes messages carry the time the bot believes it is.
+        self.clock: Callable[[], datetime] = now_utc
         self.app_id = self.ids.next()
         self.bot = User(self.app_id, "Emulated Bot", bot=True)
         self.users[self.bot.id] = self.bot
         self.owner = self.add_user("app-owner")
+
+    def iso_now(self) -> str:
+        """Discord-style ISO 8601 timestamp for the world's "now" (see ``clock``)."""
+        return self.clock().astimezone(UTC).isoformat()
 
     # ----------------------------------------------------------------- users & guilds
     def add_user(self, name: str, *, bot: bool = False) -> User:
@@ -458,8 +465,12 @@ class World:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, owner: User) -> Guild:
-        gid = self.ids.next()
+    def add_guild(self, name: str, owner: User, *, guild_id: int | None = None) -> Guild:
+        if guild_id is not None and (
+            guild_id in self.guilds or guild_id in self.channels or guild_id in self.users
+        ):
+            raise ValueError(f"id {guild_id} is taken")
+        gid = self.ids.next() if guild_id is None else guild_id
         guild = Guild(gid, name, owner.id, world=self)
         guild.roles.append(Role(gid, gid, "@everyone", EVERYONE_PERMISSIONS))
         bot_role = Role(self.ids.next(), gid, self.bot.name, BOT_PERMISSIONS, position=1, managed=True)
