@@ -12,6 +12,7 @@ import asyncio
 import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -165,6 +166,9 @@ class Outbox(Protocol):
 
     async def release(self, bundle: Bundle) -> None: ...
 
+    def lock(self, couple: Couple | None, user_id: int) -> AbstractAsyncContextManager[None]:
+        """Held from the budget check to the DM's record: two DMs due the same minute don't both pass."""
+
 
 DeliverFn = Callable[["Occurrence"], Awaitable[Sent | None]]
 DeadlineFn = Callable[["Occurrence"], datetime]
@@ -283,20 +287,18 @@ class Occurrence:
         """DM a partner, within their DM budget (it may raise ``Deferred``) and with what is due to
         travel with it; with DMs closed, post in the shared channel mentioning them instead (or,
         with ``fallback=False``, raise ``DeliveryFailed``)."""
-        if self.outbox is not None:
-            await self.outbox.check(self.couple, user_id)
-            bundle = await self.outbox.gather(self, user_id)
-            kwargs = bundle.apply(kwargs)
-        else:
-            bundle = None
-        try:
-            sent = await self._send_dm(user_id, nonce_suffix, fallback, kwargs)
-        except BaseException:
-            if self.outbox is not None and bundle is not None:
-                await self.outbox.release(bundle)
-            raise
-        if self.outbox is not None and bundle is not None:
-            await self.outbox.sent(self, user_id, sent, bundle)
+        outbox = self.outbox
+        if outbox is None:
+            return await self._send_dm(user_id, nonce_suffix, fallback, kwargs)
+        async with outbox.lock(self.couple, user_id):
+            await outbox.check(self.couple, user_id)
+            bundle = await outbox.gather(self, user_id)
+            try:
+                sent = await self._send_dm(user_id, nonce_suffix, fallback, bundle.apply(kwargs))
+            except BaseException:
+                await outbox.release(bundle)
+                raise
+            await outbox.sent(self, user_id, sent, bundle)
         return sent
 
     async def _send_dm(self, user_id: int, nonce_suffix: str, fallback: bool, kwargs: dict[str, Any]) -> Sent:

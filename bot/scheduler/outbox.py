@@ -17,8 +17,10 @@ The rules (:func:`next_allowed`) are pure; the ledger of what was sent is ``dm_l
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -80,6 +82,23 @@ class DmOutbox:
         self.per_day = per_day
         self.gap = gap
         self.bundle_within = bundle_within
+        self._locks: dict[tuple[int, int], tuple[asyncio.Lock, int]] = {}  # lock, tasks using it
+
+    @contextlib.asynccontextmanager
+    async def lock(self, couple: Couple | None, user_id: int) -> AsyncIterator[None]:
+        """One DM at a time per partner, from the budget check to its record in ``dm_log``."""
+        key = (couple.guild_id if couple is not None else 0, user_id)
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
 
     async def check(self, couple: Couple | None, user_id: int) -> None:
         """Raise :class:`Deferred` when a DM to ``user_id`` may not go now."""

@@ -138,3 +138,21 @@ async def test_a_companion_with_nothing_to_add_goes_its_own_way(world: World) ->
     world.clock.set(at(20, 30))
     await engine.run_due()
     assert dms(world) == ["How are you doing?", "A gentle nudge"]
+
+
+async def test_two_dms_due_the_same_minute_never_both_pass_the_budget(world: World) -> None:
+    """Fired together (as APScheduler does), the second waits its ten minutes instead of racing."""
+    import asyncio
+
+    world.clock.set(at(8))
+    engine = world.engine()
+    engine.register(Kind("a", ping("first")))
+    engine.register(Kind("b", ping("second")))
+    first = await ask_alice(world, engine, "a", time(20, 0))
+    second = await ask_alice(world, engine, "b", time(20, 0))
+    world.clock.set(at(20))
+    await asyncio.gather(engine.process(first), engine.process(second))
+    assert len(dms(world)) == 1
+    world.clock.set(at(20, 10))
+    await engine.run_due()
+    assert sorted(dms(world)) == ["first", "second"]
