@@ -1,4 +1,4 @@
-"""``python -m bot``: start Closer (or ``python -m bot restore FILE``)."""
+"""``python -m bot``: start Closer (or ``python -m bot restore FILE``, ``python -m bot doctor``)."""
 
 from __future__ import annotations
 
@@ -79,14 +79,19 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     settings = load_settings()
     if settings is None:
-        return EXIT_CONFIG
+        return EXIT_FAILURE if args == ["doctor"] else EXIT_CONFIG
+    if args == ["doctor"]:
+        from bot.doctor import doctor_command
+
+        return doctor_command(settings)
     if args[:1] == ["restore"] and len(args) == 2:
         from bot.backup import restore_command
 
         return restore_command(settings, Path(args[1]))
     if args:
         print(
-            f"Unknown command {' '.join(args)!r}. Usage: python -m bot, or python -m bot restore FILE",
+            f"Unknown command {' '.join(args)!r}. Usage: python -m bot, python -m bot doctor, "
+            "or python -m bot restore FILE",
             file=sys.stderr,
         )
         return EXIT_CONFIG

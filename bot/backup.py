@@ -24,7 +24,9 @@ import re
 import shutil
 import sqlite3
 import sys
+import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -152,7 +154,7 @@ def backup_time(path: Path) -> datetime | None:
     return datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
 
 
-def _integrity(path: Path) -> str:
+def integrity(path: Path) -> str:
     """``"ok"``, or what ``PRAGMA integrity_check`` (or opening the file) found wrong."""
     try:
         conn = sqlite3.connect(path)
@@ -212,7 +214,7 @@ def create_backup(database: Path, photos: Path, directory: Path, now: datetime) 
     copy = directory / f".{name}.sqlite3"
     try:
         version = _copy_database(database, copy)
-        problems = _integrity(copy)
+        problems = integrity(copy)
         if problems != "ok":
             raise BackupFailed(f"the copy of the database failed its integrity check: {problems}")
         files = _photo_files(photos)
@@ -345,23 +347,10 @@ def restore(backup: Path, database: Path, photos: Path, *, latest_version: int, 
             shutil.rmtree(work, ignore_errors=True)
             try:
                 restored_db = work / DB_NAME
-                _extract(archive, db_info, restored_db)
-                problems = _integrity(restored_db)
-                if problems != "ok":
-                    raise RestoreRefused(
-                        f"The database in that backup is damaged ({problems}); nothing was changed."
-                    )
-                conn = sqlite3.connect(restored_db)
                 try:
-                    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-                    couples = _count(conn, "SELECT COUNT(*) FROM couples WHERE guild_id > 0")
-                finally:
-                    conn.close()
-                if version > latest_version:
-                    raise RestoreRefused(
-                        f"That backup is from a newer Closer (schema {version}, this one knows {latest_version}). "
-                        "Update Closer first; nothing was changed."
-                    )
+                    version, couples = _checked_database(archive, db_info, restored_db, latest_version)
+                except RestoreRefused as error:
+                    raise RestoreRefused(f"{error}; nothing was changed.") from None
                 restored_photos = work / "photos"
                 restored_photos.mkdir()
                 for info in photo_infos:
@@ -379,6 +368,56 @@ def restore(backup: Path, database: Path, photos: Path, *, latest_version: int, 
         len(photo_infos),
         previous,
     )
+
+
+def _checked_database(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, latest_version: int
+) -> tuple[int, int]:
+    """Extract a backup's database to ``target`` and check it: (schema version, couples)."""
+    _extract(archive, info, target)
+    problems = integrity(target)
+    if problems != "ok":
+        raise RestoreRefused(f"The database in that backup is damaged ({problems})")
+    conn = sqlite3.connect(target)
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        couples = _count(conn, "SELECT COUNT(*) FROM couples WHERE guild_id > 0")
+    finally:
+        conn.close()
+    if version > latest_version:
+        raise RestoreRefused(
+            f"That backup is from a newer Closer (schema {version}, this one knows {latest_version}). "
+            "Update Closer first"
+        )
+    return version, couples
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A backup that opens and whose database passes its integrity check."""
+
+    path: Path
+    schema_version: int
+    couples: int
+    photos: int
+
+
+def check_backup(backup: Path, *, latest_version: int) -> Checked:
+    """Open a backup as a restore would (in a temporary folder, changing nothing); RestoreRefused
+    says why it would not restore."""
+    try:
+        archive = zipfile.ZipFile(backup)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise RestoreRefused(f"it doesn't open as a zip ({error})") from None
+    # Beside the backup (a database can be larger than /tmp), or in /tmp when that folder is read-only.
+    folder = backup.parent if os.access(backup.parent, os.W_OK) else None
+    with archive, tempfile.TemporaryDirectory(prefix=".closer-check-", dir=folder) as work:
+        try:
+            db_info, photos = _members(archive)
+            version, couples = _checked_database(archive, db_info, Path(work) / DB_NAME, latest_version)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+            raise RestoreRefused(f"it can't be read ({error})") from None
+    return Checked(backup, version, couples, len(photos))
 
 
 def _count(conn: sqlite3.Connection, sql: str) -> int:
