@@ -16,7 +16,7 @@ import aiosqlite
 from bot.db.connection import Database
 from bot.db.models import Couple
 from bot.db.repositories.couples import CoupleRepository
-from bot.db.repositories.schedules import ScheduleRepository
+from bot.db.repositories.ledger import LedgerRepository
 from bot.doctor.report import Finding, bad, good
 
 PER_COUPLE_LINES = 10  # up to this many couples, one line each; beyond, a summary and the problems
@@ -39,7 +39,7 @@ async def paired_couples(db: Database) -> list[Couple]:
 
 async def check_dms(db: Database, couples: Sequence[Couple], names: dict[int, str]) -> list[Finding]:
     """Per couple: a partner whose latest DM Discord refused is a problem (with what to do)."""
-    ledger = ScheduleRepository(db)
+    ledger = LedgerRepository(db)
     problems: list[Finding] = []
     fine: list[Finding] = []
     for couple in couples:
