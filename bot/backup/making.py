@@ -7,12 +7,13 @@ import contextlib
 import json
 import os
 import re
-import sqlite3
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bot.db.files import copy_database, fsync, integrity
 
 FORMAT = "closer-backup"
 VERSION = 1
@@ -52,35 +53,6 @@ def backup_time(path: Path) -> datetime | None:
     return datetime.strptime(match.group(1), STAMP).replace(tzinfo=UTC)
 
 
-def integrity(path: Path) -> str:
-    """``"ok"``, or what ``PRAGMA integrity_check`` (or opening the file) found wrong."""
-    try:
-        conn = sqlite3.connect(path)
-        try:
-            rows = conn.execute("PRAGMA integrity_check").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as error:
-        return str(error)
-    return "; ".join(str(r[0]) for r in rows)[:500]
-
-
-def _copy_database(database: Path, target: Path) -> int:
-    """A consistent copy of a live database (SQLite's online backup API); its schema version."""
-    source = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-            version = int(copy.execute("PRAGMA user_version").fetchone()[0])
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    return version
-
-
 def _photo_files(photos: Path) -> list[tuple[Path, str]]:
     """(file, name in the zip) of every kept photo; unfinished writes (``.name.part``) are skipped."""
     if not photos.is_dir():
@@ -94,15 +66,6 @@ def _photo_files(photos: Path) -> list[tuple[Path, str]]:
     return found
 
 
-def _fsync(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
 def create_backup(database: Path, photos: Path, directory: Path, now: datetime) -> Made:
     """Back up the database and the photos into ``directory`` now, then rotate old backups."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -111,7 +74,7 @@ def create_backup(database: Path, photos: Path, directory: Path, now: datetime) 
     partial = directory / f".{name}.part"
     copy = directory / f".{name}.sqlite3"
     try:
-        version = _copy_database(database, copy)
+        version = copy_database(database, copy)
         problems = integrity(copy)
         if problems != "ok":
             raise BackupFailed(f"the copy of the database failed its integrity check: {problems}")
@@ -130,9 +93,9 @@ def create_backup(database: Path, photos: Path, directory: Path, now: datetime) 
             for path, arcname in files:
                 with contextlib.suppress(FileNotFoundError):  # deleted while we were copying
                     archive.write(path, arcname, compress_type=zipfile.ZIP_STORED)
-        _fsync(partial)
+        fsync(partial)
         os.replace(partial, target)
-        _fsync(directory)
+        fsync(directory)
     finally:
         for leftover in (partial, copy, copy.with_name(copy.name + "-journal")):
             with contextlib.suppress(FileNotFoundError):

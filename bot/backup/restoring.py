@@ -28,7 +28,7 @@ class Restored:
     created_at: str
     schema_version: int
     couples: int
-    photos: int
+    photos: int | None  # None: a database copy alone (taken before an upgrade); photos left as they are
     previous: tuple[Path, ...]  # the database and photos that were in place, kept aside
 
 
@@ -61,6 +61,8 @@ def restore(backup: Path, database: Path, photos: Path, *, latest_version: int, 
     """Put a backup in place of the database and the photos (Closer must be stopped)."""
     if not backup.is_file():
         raise RestoreRefused(f"{backup} doesn't exist.")
+    if _is_database(backup):
+        return _restore_copy(backup, database, latest_version=latest_version, now=now)
     with DataLock(database):
         try:
             archive = zipfile.ZipFile(backup)
@@ -105,6 +107,10 @@ def _checked_database(
 ) -> tuple[int, int]:
     """Extract a backup's database to ``target`` and check it: (schema version, couples)."""
     _extract(archive, info, target)
+    return _checked_file(target, latest_version)
+
+
+def _checked_file(target: Path, latest_version: int) -> tuple[int, int]:
     problems = integrity(target)
     if problems != "ok":
         raise RestoreRefused(f"The database in that backup is damaged ({problems})")
@@ -150,6 +156,34 @@ def check_backup(backup: Path, *, latest_version: int) -> Checked:
     return Checked(backup, version, couples, len(photos))
 
 
+def _is_database(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(16) == b"SQLite format 3\x00"
+
+
+def _restore_copy(backup: Path, database: Path, *, latest_version: int, now: datetime) -> Restored:
+    """Put a copy of the database alone in place (the one taken before an upgrade): the photos
+    stay as they are."""
+    with DataLock(database):
+        stamp = now.astimezone(UTC).strftime(STAMP)
+        work = database.parent / f".restore-{stamp}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        try:
+            restored = work / DB_NAME
+            shutil.copyfile(backup, restored)
+            try:
+                version, couples = _checked_file(restored, latest_version)
+            except RestoreRefused as error:
+                raise RestoreRefused(f"{error}; nothing was changed.") from None
+            previous = _set_aside(database, None, stamp)
+            os.replace(restored, database)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    made = backup.name.rsplit("-v", 1)[-1].split("-", 1)[-1] if ".before-upgrade-v" in backup.name else ""
+    return Restored(backup, made or "unknown", version, couples, None, previous)
+
+
 def _count(conn: sqlite3.Connection, sql: str) -> int:
     try:
         return int(conn.execute(sql).fetchone()[0])
@@ -157,7 +191,7 @@ def _count(conn: sqlite3.Connection, sql: str) -> int:
         return 0
 
 
-def _set_aside(database: Path, photos: Path, stamp: str) -> tuple[Path, ...]:
+def _set_aside(database: Path, photos: Path | None, stamp: str) -> tuple[Path, ...]:
     """Move the current database (with its WAL files) and photos out of the way, renamed."""
     moved = []
     aside = database.with_name(f"{database.name}.before-restore-{stamp}")
@@ -169,7 +203,7 @@ def _set_aside(database: Path, photos: Path, stamp: str) -> tuple[Path, ...]:
         if sidecar.exists():
             # Renamed with the database, so SQLite pairs them again if the old one is opened.
             os.replace(sidecar, aside.with_name(aside.name + suffix))
-    if photos.exists():
+    if photos is not None and photos.exists():
         photos_aside = photos.with_name(f"{photos.name}.before-restore-{stamp}")
         os.replace(photos, photos_aside)
         moved.append(photos_aside)
@@ -193,11 +227,17 @@ def restore_command(settings: Settings, backup: Path, now: datetime | None = Non
     except RestoreRefused as error:
         print(f"Not restored: {error}", file=sys.stderr)
         return 1
-    print(
-        f"Restored the backup of {done.created_at} ({done.backup.name}): {done.couples} "
-        f"{'couple' if done.couples == 1 else 'couples'}, {done.photos} photo files, schema version "
-        f"{done.schema_version}."
-    )
+    couples = f"{done.couples} {'couple' if done.couples == 1 else 'couples'}"
+    if done.photos is None:
+        print(
+            f"Restored the database copy of {done.created_at} ({done.backup.name}): {couples}, schema "
+            f"version {done.schema_version}; the photos were left as they are."
+        )
+    else:
+        print(
+            f"Restored the backup of {done.created_at} ({done.backup.name}): {couples}, {done.photos} "
+            f"photo files, schema version {done.schema_version}."
+        )
     for path in done.previous:
         print(f"What was there before is kept as {path} (delete it once you're happy).")
     print("Start Closer again with: python -m bot")

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.backup import RestoreRefused, backups, check_backup
+from bot.db.files import integrity
 from bot.doctor.report import Finding, bad, good
 from bot.photos import format_size
 
@@ -64,7 +65,7 @@ def check_database(database: Path, latest: int) -> tuple[Finding, bool]:
             False,
         )
     try:
-        problems = integrity_read_only(database)
+        problems = integrity(database, read_only=True)
         version = schema_version(database)
     except sqlite3.Error as error:
         return bad(what, f"{database} can't be opened ({error})", _RESTORE), False
@@ -108,16 +109,6 @@ _RESTORE = (
     "Stop Closer and restore the last good backup: python -m bot restore data/backups/<file>.zip "
     "(see README, Your data)."
 )
-
-
-def integrity_read_only(database: Path) -> str:
-    """``PRAGMA integrity_check`` on a read-only connection (Closer may be writing meanwhile)."""
-    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    try:
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
-    finally:
-        conn.close()
-    return "; ".join(str(r[0]) for r in rows)[:500]
 
 
 def check_backup_folder(folder: Path, now: datetime, latest: int) -> Finding:
