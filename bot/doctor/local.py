@@ -43,10 +43,13 @@ def _age(delta: timedelta) -> str:
     return f"{hours / 24:.0f} days"
 
 
-def schema_version(database: Path) -> int:
+def pragmas(database: Path) -> tuple[int, int]:
+    """(schema version, bytes free inside the file for reuse), read-only."""
     conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
     try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+        return version, free * int(conn.execute("PRAGMA page_size").fetchone()[0])
     finally:
         conn.close()
 
@@ -66,13 +69,15 @@ def check_database(database: Path, latest: int) -> tuple[Finding, bool]:
         )
     try:
         problems = integrity(database, read_only=True)
-        version = schema_version(database)
+        version, free = pragmas(database)
     except sqlite3.Error as error:
         return bad(what, f"{database} can't be opened ({error})", _RESTORE), False
     if problems != "ok":
         return bad(what, f"{database} fails its integrity check ({problems})", _RESTORE), False
     size, wal = _size(database), _size(database.with_name(database.name + "-wal"))
     sizes = f"{human(size)}, write-ahead log {human(wal)}"
+    if free > size // 10 and free > 1024 * 1024:
+        sizes += f"; {human(free)} of it free for reuse (README, Your data)"
     if version > latest:
         return (
             bad(
