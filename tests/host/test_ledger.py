@@ -99,7 +99,9 @@ async def test_what_the_compaction_keeps(closer: Closer, fake: Fake, couple: Peo
                                    label="old note", key="ledger-test-once")  # fmt: skip
     await repo.record(one_off.id, now - timedelta(days=60), "sent", now - timedelta(days=60))
 
-    forgotten = await LedgerRepository(closer.bot.db).compact(now - LEDGER_KEPT)
+    forgotten = await LedgerRepository(closer.bot.db).compact(
+        now - LEDGER_KEPT, batch=7
+    )  # several transactions
     kept = {(kind, scheduled) for kind, scheduled, _ in await _ledger_rows(closer, couple.guild.id)}
     days = {(now - datetime.fromtimestamp(s, UTC)).days for kind, s in kept if kind == "ritual"}
     assert forgotten == 40 - 14 - 0  # rows older than 14 days, but the open claim

@@ -25,23 +25,32 @@ from bot.db.repositories.schedules import _delivery as delivery_row
 from bot.timeutil import to_unix
 
 STATUS_ROWS = 8  # /couple status shows a server's newest deliveries (at most this many)
-_CHECKIN_KIND = "checkin"  # the daily check-in ask (cogs/checkins): its quiet-streak note reads asks back
-_TWO_DAYS = 2 * 24 * 3600  # a check-in this long after an ask is on a later day, whatever the zones
+# The daily check-in ask (cogs/checkins): its quiet-streak note counts the asks since the partner's
+# last check-in. An ask is forgotten once a check-in came on a day more than two days after its
+# UTC date: a later day than the ask's own in any zone (the check-in day's index finds it at once).
+_CHECKIN_KIND = "checkin"
 
-# Delete a server's ledger rows (``:guild``, NULL for host-wide jobs) written before ``:before``
-# with ids in [:low, :high], except what someone still reads (see the module's docstring).
+# Delete a server's ledger rows (``:guild``, NULL for host-wide jobs) with ids in [:low, :high]
+# written before ``:before`` (at most the server's newest few: see :meth:`LedgerRepository.compact`),
+# except what someone still reads (see the module's docstring).
 _COMPACT = f"""
 DELETE FROM deliveries
-WHERE guild_id IS :guild AND attempted_at < :before AND id BETWEEN :low AND :high
+WHERE guild_id IS :guild AND id BETWEEN :low AND :high AND attempted_at < :before
   AND status NOT IN ('claimed', 'retry')
   AND EXISTS (SELECT 1 FROM deliveries later
               WHERE later.schedule_id = deliveries.schedule_id AND later.scheduled_at > deliveries.scheduled_at)
-  AND attempted_at < (SELECT newer.attempted_at FROM deliveries newer
-                      WHERE newer.guild_id IS :guild AND newer.status <> 'claimed' ORDER BY newer.attempted_at DESC LIMIT 1 OFFSET {STATUS_ROWS - 1})
   AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.id = deliveries.schedule_id AND s.kind = '{_CHECKIN_KIND}'
-                  AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.guild_id = s.guild_id
-                                  AND c.user_id = s.owner_id AND c.created_at >= deliveries.scheduled_at + {_TWO_DAYS}))
+                  AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.guild_id = s.guild_id AND c.user_id = s.owner_id
+                                  AND c.day > date(deliveries.scheduled_at, 'unixepoch', '+2 days')))
 """
+# The instant of a server's STATUS_ROWS-th newest row /couple status may list (NULL: fewer rows).
+_SHOWN_SINCE = (
+    "SELECT attempted_at FROM deliveries WHERE guild_id IS ? AND status <> 'claimed' "
+    f"ORDER BY attempted_at DESC LIMIT 1 OFFSET {STATUS_ROWS - 1}"
+)
+_CANDIDATES = (
+    "SELECT id FROM deliveries WHERE guild_id IS ? AND attempted_at < ? AND id > ? ORDER BY id LIMIT ?"
+)
 
 
 class LedgerRepository:
@@ -51,26 +60,35 @@ class LedgerRepository:
     async def compact(self, before: datetime, *, batch: int = 2000) -> int:
         """Forget the ledger rows written before ``before`` that nobody reads any more; how many.
 
-        Server by server, at most ``batch`` rows per transaction, letting other work in between
-        (the first compaction of a database that has grown for years has millions to forget)."""
-        servers = [
-            None,
-            *[r[0] for r in await self.db.fetchall("SELECT guild_id FROM couples ORDER BY guild_id")],
-        ]
-        forgotten = 0
-        for guild in servers:
-            after = 0
-            while True:
-                ids = await self.db.fetchall(
-                    "SELECT id FROM deliveries WHERE guild_id IS ? AND attempted_at < ? AND id > ? ORDER BY id LIMIT ?",
-                    (guild, to_unix(before), after, batch),
-                )
-                if not ids:
-                    break
-                low, after = ids[0][0], ids[-1][0]
-                params = {"guild": guild, "before": to_unix(before), "low": low, "high": after}
-                forgotten += await self.db.execute_count(_COMPACT, params)
-                await asyncio.sleep(0)
+        Server by server, in transactions of at most ``batch`` candidate rows (several servers'
+        when each has few), letting other work in between: the first compaction of a database
+        grown for years has millions of rows to forget, a daily one a dozen per server."""
+        servers: list[int | None] = [None]
+        servers += [r[0] for r in await self.db.fetchall("SELECT guild_id FROM couples ORDER BY guild_id")]
+        cut = to_unix(before)
+        forgotten, index, after = 0, 0, 0
+        while index < len(servers):
+            async with self.db.transaction() as tx:
+                budget = batch
+                while budget > 0 and index < len(servers):
+                    guild = servers[index]
+                    ids = await tx.fetchall(_CANDIDATES, (guild, cut, after, budget))
+                    shown = await tx.fetchval(_SHOWN_SINCE, (guild,)) if ids else None
+                    if shown is not None:
+                        params = {
+                            "guild": guild,
+                            "low": ids[0][0],
+                            "high": ids[-1][0],
+                            "before": min(cut, shown),
+                        }
+                        cursor = await tx.execute(_COMPACT, params)
+                        forgotten += max(cursor.rowcount, 0)
+                    if shown is None or len(ids) < budget:
+                        index, after = index + 1, 0  # this server is done
+                    else:
+                        after = ids[-1][0]
+                    budget -= max(len(ids), 1)
+            await asyncio.sleep(0)
         return forgotten
 
     async def last_dms(self, guild_id: int) -> dict[int, Delivery]:
