@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.backup import restore
+from bot.backup import restore_command
 from bot.db import Database, migrate
 from bot.db import files as db_files
 from bot.db.migrate import NotBackedUp, load_migrations
@@ -76,7 +76,7 @@ def _comparable(document: Any) -> dict[str, Any]:
 
 @pytest.mark.allow_violations("dm.closed")
 async def test_the_previous_release_database_upgrades_and_every_feature_works(
-    closer: Closer, fake: Fake, couple: People, tmp_path: Path
+    closer: Closer, fake: Fake, couple: People, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await fill(closer, fake, couple)
     before, _ = await export_of(fake, couple.alice)
@@ -124,14 +124,17 @@ async def test_the_previous_release_database_upgrades_and_every_feature_works(
     assert len(question_posts(fake, couple)) == posts + 1
     assert latest_post(fake, couple).embed is not None
 
-    # Going back: the copy taken before the upgrade restores the previous release's database.
+    # Going back: `python -m bot restore <the copy>` puts the previous release's database back.
     await closer.stop()
     settings = closer.settings()
-    done = restore(copy, closer.database, settings.photos_dir, latest_version=latest, now=closer.clock.now())
-    assert done.photos is None  # the photos stay as they are
+    capsys.readouterr()
+    assert restore_command(settings, copy, now=closer.clock.now()) == 0
+    said = capsys.readouterr().out
+    assert f"Restored the database copy of {copy.name.rsplit('-v10-', 1)[1]}" in said
+    assert "the photos were left as they are" in said
+    assert "closer.sqlite3.before-restore-" in said
     assert _version(closer.database) == PREVIOUS
     assert any(settings.photos_dir.rglob("*.png"))
-    assert done.previous[0].name.startswith("closer.sqlite3.before-restore-")
 
 
 async def test_no_copy_for_a_new_database_or_one_already_current(tmp_path: Path) -> None:
