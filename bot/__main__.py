@@ -1,4 +1,4 @@
-"""``python -m bot``: start Closer (or ``python -m bot restore FILE``, ``python -m bot doctor``)."""
+"""``python -m bot``: start Closer (or ``python -m bot restore FILE``)."""
 
 from __future__ import annotations
 
@@ -79,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     settings = load_settings()
     if settings is None:
-        return EXIT_FAILURE if args == ["doctor"] else EXIT_CONFIG
-    if args == ["doctor"]:
+        return EXIT_FAILURE if args == ["doctor"] else EXIT_CONFIG  # the doctor's problems exit 1
+    if args == ["doctor"]:  # python -m bot doctor: checks this host's setup (README)
         from bot.doctor import doctor_command
 
         return doctor_command(settings)
@@ -90,8 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         return restore_command(settings, Path(args[1]))
     if args:
         print(
-            f"Unknown command {' '.join(args)!r}. Usage: python -m bot, python -m bot doctor, "
-            "or python -m bot restore FILE",
+            f"Unknown command {' '.join(args)!r}. Usage: python -m bot, or python -m bot restore FILE",
             file=sys.stderr,
         )
         return EXIT_CONFIG
