@@ -83,7 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         return demo(args[1:])
     settings = load_settings()
     if settings is None:
-        return EXIT_CONFIG
+        return EXIT_FAILURE if args == ["doctor"] else EXIT_CONFIG  # the doctor's problems exit 1
+    if args == ["doctor"]:  # python -m bot doctor: checks this host's setup (README)
+        from bot.doctor import doctor_command
+
+        return doctor_command(settings)
     if args[:1] == ["restore"] and len(args) == 2:
         from bot.backup import restore_command
 

@@ -463,7 +463,7 @@ class UserActions:
     def _interaction_channel(self, channel: Channel, guild: Guild | None, user: User) -> dict[str, Any]:
         data = channel.payload()
         if guild is not None:
-            data["permissions"] = str(guild.member_permissions(user.id))
+            data["permissions"] = str(guild.permissions_in(channel, user.id))
         return data
 
     def _dispatch(
@@ -500,14 +500,14 @@ class UserActions:
         if guild is not None:
             if user.id not in guild.members:
                 raise FakeUsageError(f"{user} is not a member of {guild}")
-            perms = guild.member_permissions(user.id)
+            perms = guild.permissions_in(channel, user.id)  # Discord: in the channel, overwrites applied
             payload.update(
                 {
                     "guild_id": str(guild.id),
                     "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
                     "guild_locale": "en-US",
                     "member": guild.members[user.id].payload(permissions=perms),
-                    "app_permissions": str(guild.member_permissions(world.bot.id)),
+                    "app_permissions": str(guild.permissions_in(channel, world.bot.id)),
                     "authorizing_integration_owners": {"0": str(guild.id)},
                     "context": 0,
                 }

@@ -96,10 +96,10 @@ def unknown_command() -> APIError:
     return APIError(404, 10063, "Unknown application command", rule="command.unknown")
 
 
-def missing_access(code: int = 50001) -> APIError:
+def missing_access(code: int = 50001, detail: str | None = None) -> APIError:
     if code == 50013:
-        return APIError(403, 50013, "Missing Permissions", rule="channel.missing_permissions")
-    return APIError(403, 50001, "Missing Access", rule="channel.missing_access")
+        return APIError(403, 50013, "Missing Permissions", rule="channel.missing_permissions", detail=detail)
+    return APIError(403, 50001, "Missing Access", rule="channel.missing_access", detail=detail)
 
 
 def cannot_dm() -> APIError:

@@ -26,6 +26,8 @@ from .faults import Fault
 from .gateway import GUILDS
 from .ops import Ops
 from .patch import DiscordPatch
+from .permissions import MEMBER, ROLE, Overwrite, bits
+from .permissions import names as permission_names
 from .ratelimit import RateLimitHit
 from .results import Att, Msg
 from .server import EmulatorServer, RequestRecord
@@ -289,6 +291,49 @@ class Fake(UserActions):
 
     def allow_access(self, channel: Channel) -> None:
         channel.denied_code = None
+
+    # ------------------------------------------------------------------ permission overwrites
+    def deny(self, channel: Channel, target: User | Role | Guild, *permissions: str | int) -> None:
+        """A permission overwrite on ``channel`` denying ``permissions`` (names such as
+        ``"send_messages"``, or bits) to a member, a role, or the guild (@everyone). Discord's
+        CHANNEL_UPDATE follows; the bot's requests are then answered as Discord would (50001 without
+        View Channel, 50013 without what a request needs)."""
+        self._overwrite(channel, target, deny=bits(permissions))
+
+    def allow(self, channel: Channel, target: User | Role | Guild, *permissions: str | int) -> None:
+        """A permission overwrite on ``channel`` allowing ``permissions`` (see :meth:`deny`)."""
+        self._overwrite(channel, target, allow=bits(permissions))
+
+    def clear_overwrite(self, channel: Channel, target: User | Role | Guild) -> None:
+        """Remove ``target``'s permission overwrite from ``channel``."""
+        if channel.overwrites.pop(target.id, None) is not None:
+            self._channel_updated(channel)
+
+    def permissions(self, channel: Channel, user: User) -> list[str]:
+        """What ``user`` may do in ``channel`` (names), computed as Discord does."""
+        guild = self.world.guild_of(channel)
+        if guild is None:
+            raise FakeUsageError(f"{channel} is not a guild channel")
+        return permission_names(guild.permissions_in(channel, user.id))
+
+    def _overwrite(
+        self, channel: Channel, target: User | Role | Guild, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        if channel.is_dm or channel.is_thread:
+            raise FakeUsageError("overwrites are set on a guild channel (threads use their parent's)")
+        kind = MEMBER if isinstance(target, User) else ROLE
+        if isinstance(target, Guild) and target.id != channel.guild_id:
+            raise FakeUsageError(f"{target} is not the guild of {channel}")
+        overwrite = channel.overwrites.setdefault(target.id, Overwrite(target.id, kind))
+        overwrite.allow = (overwrite.allow & ~deny) | allow
+        overwrite.deny = (overwrite.deny & ~allow) | deny
+        self._channel_updated(channel)
+
+    def _channel_updated(self, channel: Channel) -> None:
+        self.world.changed.notify()
+        guild = self.world.guild_of(channel)
+        if guild is not None and self.world.bot_in(guild):
+            self.server.gateway.dispatch("CHANNEL_UPDATE", channel.payload(), intent=GUILDS)
 
     def dm_channel(self, user: User) -> Channel:
         return self.world.dm_channel(user)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import errors, rules
 from .gateway import DIRECT_MESSAGE_REACTIONS, GUILD_MEMBERS, GUILD_MESSAGE_REACTIONS, GUILDS
+from .permissions import READ_MESSAGE_HISTORY, VIEW_CHANNEL, names
 from .snowflake import iso_now
 from .state import (
     ATTACHMENT_SIZE_LIMIT,
@@ -51,7 +52,25 @@ class Ops:
             denied = chan.denied_code or (parent.denied_code if parent else None)
             if denied:
                 raise errors.missing_access(denied)
+            if not guild.permissions_in(chan, self.world.bot.id) & VIEW_CHANNEL:
+                raise errors.missing_access(detail=f"the bot may not view {chan.name!r} (View Channel)")
         return chan
+
+    def require(self, channel: Channel, *needed: int) -> None:
+        """403 Missing Permissions (50013) unless the bot has each of ``needed`` in a guild ``channel``."""
+        guild = self.world.guild_of(channel)
+        if guild is None:
+            return
+        have = guild.permissions_in(channel, self.world.bot.id)
+        lacking = [name for bit in needed if not have & bit for name in names(bit)]
+        if lacking:
+            raise errors.missing_access(
+                50013, detail=f"the bot lacks {', '.join(lacking)} in {channel.name!r}"
+            )
+
+    def can_read_history(self, channel: Channel) -> bool:
+        guild = self.world.guild_of(channel)
+        return guild is None or bool(guild.permissions_in(channel, self.world.bot.id) & READ_MESSAGE_HISTORY)
 
     def message_in(self, channel: Channel, message_id: int | str) -> Message:
         try:

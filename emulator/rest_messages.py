@@ -9,6 +9,16 @@ from aiohttp import web
 
 from . import errors, rules
 from .ops import Ops
+from .permissions import (
+    ADD_REACTIONS,
+    ATTACH_FILES,
+    CREATE_PRIVATE_THREADS,
+    CREATE_PUBLIC_THREADS,
+    EMBED_LINKS,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
+)
 from .server import API_PREFIX, json_response, no_content, read_payload
 from .state import PRIVATE_THREAD, PUBLIC_THREAD, Channel, _emoji_payload
 
@@ -60,6 +70,7 @@ class MessageRoutes:
                     rule="dm.no_mutual_guild",
                     detail=f"{user.name} shares no guild with the bot, so Discord refuses the DM.",
                 )
+        self.ops.require(chan, SEND_MESSAGES_IN_THREADS if chan.is_thread else SEND_MESSAGES)
         if chan.is_thread and chan.archived:
             chan.archived = False  # sending unarchives a thread, as on Discord
         return chan
@@ -72,6 +83,8 @@ class MessageRoutes:
             raise errors.invalid_form(
                 [rules.Problem("messages.limit", "Must be between 1 and 100.", ("limit",), "NUMBER_TYPE_MAX")]
             )
+        if not self.ops.can_read_history(chan):
+            return json_response([])  # Discord: without Read Message History, no message is returned
         msgs = self.world.channel_messages(chan.id)  # oldest first
         if "before" in q:
             msgs = [m for m in msgs if m.id < int(q["before"])][-limit:]
@@ -89,12 +102,16 @@ class MessageRoutes:
 
     async def get_message(self, request: web.Request) -> web.Response:
         chan = self.ops.channel_for_bot(request.match_info["channel_id"])
+        self.ops.require(chan, READ_MESSAGE_HISTORY)
         msg = self.ops.message_in(chan, request.match_info["message_id"])
         return json_response(self.world.message_payload(msg))
 
     async def create_message(self, request: web.Request) -> web.Response:
         chan = self._writable(request)
         payload, files = await read_payload(request)
+        # Discord: an embed needs Embed Links and a file Attach Files (403 50013 without them).
+        self.ops.require(chan, *([EMBED_LINKS] if payload.get("embeds") else []))
+        self.ops.require(chan, *([ATTACH_FILES] if files else []))
         nonce = payload.get("nonce")
         key = (self.world.bot.id, str(nonce))
         if nonce is not None and payload.get("enforce_nonce"):
@@ -138,6 +155,8 @@ class MessageRoutes:
         emoji = unquote(request.match_info["emoji"])
         if not emoji:
             raise errors.APIError(400, 10014, "Unknown Emoji", rule="reaction.emoji")
+        if not msg.reactions.get(emoji):
+            self.ops.require(chan, ADD_REACTIONS)  # only a new reaction needs it
         users = msg.reactions.setdefault(emoji, [])
         if self.world.bot.id not in users:
             users.append(self.world.bot.id)
@@ -168,6 +187,7 @@ class MessageRoutes:
         chan = self.ops.channel_for_bot(request.match_info["channel_id"])
         msg = self.ops.message_in(chan, request.match_info["message_id"])
         payload, _ = await read_payload(request)
+        self.ops.require(chan, CREATE_PUBLIC_THREADS)
         thread = self.ops.create_thread(chan, payload.get("name"), self.world.bot, message=msg)
         return json_response(thread.payload(), 201)
 
@@ -179,6 +199,7 @@ class MessageRoutes:
             raise errors.invalid_form(
                 [rules.Problem("thread.type", f"Invalid thread type {type_}.", ("type",))]
             )
+        self.ops.require(chan, CREATE_PUBLIC_THREADS if type_ == PUBLIC_THREAD else CREATE_PRIVATE_THREADS)
         thread = self.ops.create_thread(chan, payload.get("name"), self.world.bot, type_=type_)
         return json_response(thread.payload(), 201)
 

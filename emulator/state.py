@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .permissions import Overwrite, base_permissions, channel_permissions
 from .snowflake import Snowflakes, iso_now
 
 # Channel types
@@ -32,11 +33,10 @@ LOADING = 1 << 7
 HAS_THREAD = 1 << 5
 IS_COMPONENTS_V2 = 1 << 15
 
-# Permissions (a plausible default set; permissions are not enforced beyond "missing access")
+# Permissions: defaults of a new guild (emulator/permissions.py computes them per channel)
 EVERYONE_PERMISSIONS = 0x0000_0006_3AC3_FEC1  # view, send, embed, attach, history, reactions, threads...
 # The bot's role: the defaults plus what a standard invite grants (threads included).
 BOT_PERMISSIONS = 0x0000_0006_7FFF_FEC1 | 309_237_763_136
-ALL_PERMISSIONS = (1 << 50) - 1
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
@@ -156,6 +156,8 @@ class Channel:
     archived: bool = False
     deleted: bool = False
     denied_code: int | None = None  # 50001 / 50013 when the bot may not use this channel
+    # Permission overwrites by role or member id (@everyone's is the guild id); threads use their parent's.
+    overwrites: dict[int, Overwrite] = field(default_factory=dict)
     last_message_id: int | None = None
     world: World | None = field(default=None, repr=False)
 
@@ -188,7 +190,7 @@ class Channel:
                 "name": self.name,
                 "position": self.position,
                 "parent_id": _sid(self.parent_id),
-                "permission_overwrites": [],
+                "permission_overwrites": [o.payload() for o in self.overwrites.values()],
                 "nsfw": False,
                 "rate_limit_per_user": 0,
                 "topic": None,
@@ -249,15 +251,26 @@ class Guild:
         raise KeyError(f"guild {self.name!r} has no channel {name!r}: {[c.name for c in self.channels]}")
 
     def member_permissions(self, user_id: int) -> int:
-        if user_id == self.owner_id:
-            return ALL_PERMISSIONS
+        """A member's guild-wide permissions (the owner's: all; ADMINISTRATOR: all)."""
         member = self.members.get(user_id)
-        perms = self.roles[0].permissions if self.roles else 0
-        if member is not None:
-            for role in self.roles:
-                if role.id in member.role_ids:
-                    perms |= role.permissions
-        return perms
+        roles = {role.id: role.permissions for role in self.roles}
+        return base_permissions(self.id, self.owner_id, roles, user_id, member.role_ids if member else ())
+
+    def permissions_in(self, channel: Channel, user_id: int) -> int:
+        """A member's permissions in ``channel`` (a thread: its parent's overwrites), computed as
+        Discord does: roles, then the @everyone, role and member overwrites, then implicit rules."""
+        source = channel
+        if channel.is_thread and channel.parent_id is not None and self.world is not None:
+            source = self.world.channels.get(channel.parent_id, channel)
+        member = self.members.get(user_id)
+        return channel_permissions(
+            self.member_permissions(user_id),
+            self.id,
+            user_id,
+            member.role_ids if member else (),
+            source.overwrites,
+            thread=channel.is_thread,
+        )
 
     def __repr__(self) -> str:
         return f"<Guild {self.name!r} id={self.id}>"

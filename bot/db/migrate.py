@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 
+from bot.clock import SystemClock
 from bot.db.connection import Database
+from bot.db.files import copy_before_upgrade
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +27,10 @@ class Migration:
 
 class DatabaseTooNew(RuntimeError):
     pass
+
+
+class NotBackedUp(RuntimeError):
+    """Migrations are pending but the database could not be copied first: nothing was changed."""
 
 
 def load_migrations() -> list[Migration]:
@@ -48,6 +56,8 @@ async def migrate(db: Database) -> int:
             f"The database is at schema version {current}, newer than this Closer ({latest}). "
             "Update Closer before starting it on this database."
         )
+    if current > 0 and current < latest and str(db.path) != ":memory:":
+        await _copy_first(db, current, latest)
     conn = db.raw
     for migration in migrations:
         if migration.version <= current:
@@ -62,3 +72,22 @@ async def migrate(db: Database) -> int:
             raise
         current = migration.version
     return int(current)
+
+
+async def _copy_first(db: Database, current: int, latest: int) -> None:
+    """Before an upgrade changes the database, copy it beside itself (SQLite's online backup)."""
+    try:
+        copy = await asyncio.to_thread(copy_before_upgrade, db.path, current, SystemClock().now())
+    except (OSError, sqlite3.Error, ValueError) as error:
+        raise NotBackedUp(
+            f"Closer did not upgrade the database from schema version {current} to {latest}: it could "
+            f"not copy it first ({error}). Nothing was changed. Free some space beside {db.path} and "
+            "start Closer again."
+        ) from error
+    log.info(
+        "Upgrading the database from schema version %d to %d; a copy of it as it was is kept as %s "
+        "(python -m bot restore that file goes back)",
+        current,
+        latest,
+        copy,
+    )

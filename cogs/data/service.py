@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.db.models import Couple
 from bot.db.repositories.couples import CoupleRepository
 from bot.db.repositories.data import DataRepository, Removal
+from bot.db.repositories.ledger import LedgerRepository
 from bot.db.repositories.schedules import ScheduleRepository
 from bot.photos import PhotoStore, format_size
 from bot.registry import Hook, Registry
@@ -33,6 +34,10 @@ PURGE_AT = time(4, 0)  # UTC, every day
 RETENTION = timedelta(days=30)  # what is kept after Closer was removed, or a partner unpaired
 # One-off schedules (reminders, notes) and their ledger rows are kept this long after they ran.
 FINISHED_KEPT = timedelta(days=90)
+# The delivery ledger keeps everything of the last two weeks; older rows go, but what is still
+# read (bot/db/repositories/ledger.py: each schedule's newest row, a server's newest few, the asks
+# since a partner's last check-in).
+LEDGER_KEPT = timedelta(days=14)
 
 
 def sweep(folder: Path, keep: set[str], root: Path) -> int:
@@ -75,6 +80,7 @@ class DataService:
         self.registry = registry
         self.clock = clock
         self.settings = settings
+        self.ledger = LedgerRepository(repo.db)
 
     def kinds(self) -> list[Kind]:
         return [Kind(KIND_PURGE, self.deliver_purge), Kind(KIND_BACKUP, self.deliver_backup)]
@@ -154,6 +160,9 @@ class DataService:
         pruned = await self.scheduler.prune(now - FINISHED_KEPT)
         if pruned:
             occurrence.notes.append(f"forgot {pruned:,} finished one-off schedules")
+        compacted = await self.ledger.compact(now - LEDGER_KEPT)
+        if compacted:
+            occurrence.notes.append(f"forgot {compacted:,} delivery records older than two weeks")
         removal = await self.purge(now)
         if not removal.guild_ids:
             occurrence.notes.append("nothing kept for 30 days")
