@@ -106,9 +106,18 @@ def welcome_text(couple: Couple, post: Schedule, now: datetime) -> str:
     assert post.local_time is not None
     assert post.zone
     instant = post.fire_at or next_instant(post.local_time, ZoneInfo(post.zone), now)
-    text = f"{for_both(couple, instant)}."
-    if not asleep_at(couple, instant):
-        text += " A time you're both awake."
+    unset = [p for p in couple.partners if p.home_zone is None]
+    if unset:
+        first = couple.first
+        text = (
+            f"**{local(couple, first, instant)}** for {first.display_name}, for now. Once "
+            f"{unset[0].display_name} sets a time zone (`/couple timezone`), I'll move it to a time "
+            "you're both awake."
+        )
+    else:
+        text = f"{for_both(couple, instant)}."
+        if not asleep_at(couple, instant):
+            text += " A time you're both awake."
     return (
         f"{text} If you haven't answered by {format_clock(NUDGE_TIME)} your time, one gentle reminder "
         f"comes by DM. {CHANGE_HINT}"

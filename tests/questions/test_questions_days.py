@@ -11,11 +11,13 @@ from bot.registry import Contribution, Place
 from bot.scheduler import Kind, Occurrence, Sent
 from emulator import Fake
 from tests.support import (
+    ALICE_ZONE,
     NEXT_POST,
     Closer,
     People,
     answer,
     latest_post,
+    pair,
     post_now,
     question_of,
     stored_couple,
@@ -113,6 +115,22 @@ async def test_the_question_comes_in_both_partners_day_and_the_welcome_post_says
     assert title == "🌅 The daily question"
     assert text.startswith("**18:00** for alice · **09:00** for bob. A time you're both awake.")
     assert "/question schedule" in text
+
+
+async def test_before_the_second_zone_is_known_the_welcome_line_says_the_time_will_move(
+    closer: Closer, fake: Fake, people: People
+) -> None:
+    await pair(fake, people.alice, people.bob, people.channel, alice_zone=ALICE_ZONE, bob_zone=None)
+    assert closer.bot is not None
+    [(_, text)] = await closer.bot.registry.sections(
+        Place.WELCOME, await stored_couple(closer, people), NEXT_POST
+    )
+    assert text.startswith("**09:00** for alice, for now. Once bob sets a time zone (`/couple timezone`)")
+    await fake.slash(people.bob, "couple timezone", timezone="Los Angeles")
+    [(_, text)] = await closer.bot.registry.sections(
+        Place.WELCOME, await stored_couple(closer, people), NEXT_POST
+    )
+    assert text.startswith("**18:00** for alice · **09:00** for bob.")
 
 
 async def test_a_time_a_partner_picked_stays_when_zones_change(
