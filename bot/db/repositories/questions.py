@@ -102,38 +102,50 @@ class QuestionRepository(QuestionArchive, QuestionHistory):
 
     async def history(self, guild_id: int) -> History:
         """The couple's history as :func:`cogs.questions.rules.choose` reads it: one grouped pass over a
-        covering index, plus the (small) vetoes and own questions."""
+        covering index (days skipped apart: a question set aside "Not today" is not asked), plus the
+        (small) vetoes and own questions."""
         stats = await self.db.fetchall(
-            "SELECT question_id, COUNT(*) AS days, SUM(repeat_of IS NULL) AS asked, MAX(local_date) AS last_date, "
+            "SELECT question_id, SUM(status <> 'skipped') AS days, "
+            "SUM(status <> 'skipped' AND repeat_of IS NULL) AS asked, "
+            "MAX(CASE WHEN status <> 'skipped' THEN local_date END) AS last_date, "
             "MAX(CASE WHEN status = 'revealed' THEN id END) AS revealed_day, "
-            "MAX(CASE WHEN repeat_of IS NOT NULL THEN local_date END) AS last_repeat "
-            "FROM question_days WHERE guild_id = ? AND status <> 'skipped' GROUP BY question_id",
+            "MAX(CASE WHEN status <> 'skipped' AND repeat_of IS NOT NULL THEN local_date END) AS last_repeat, "
+            "MAX(CASE WHEN status = 'skipped' THEN local_date END) AS skipped_on "
+            "FROM question_days WHERE guild_id = ? GROUP BY question_id",
             (guild_id,),
         )
+        vetoed = frozenset(
+            r[0]
+            for r in await self.db.fetchall(
+                "SELECT question_id FROM question_vetoes WHERE guild_id = ?", (guild_id,)
+            )
+        )
         asked: dict[str, Asked] = {}
+        set_aside: dict[str, date] = {}
         days = 0
         last_repeat: str | None = None
         latest: tuple[str, str] | None = None  # (date, question id) of the newest question day
         for r in stats:
+            if r["skipped_on"] and r["question_id"] not in vetoed:
+                set_aside[r["question_id"]] = date.fromisoformat(r["skipped_on"])
             last_date = r["last_date"]
+            if last_date is None:
+                continue  # only ever skipped
             asked[r["question_id"]] = Asked(int(r["asked"]), date.fromisoformat(last_date), r["revealed_day"])
             days += r["days"]
             if r["last_repeat"] and (last_repeat is None or r["last_repeat"] > last_repeat):
                 last_repeat = r["last_repeat"]
             if latest is None or last_date > latest[0]:
                 latest = (last_date, r["question_id"])
-        vetoed = await self.db.fetchall(
-            "SELECT question_id FROM question_vetoes WHERE guild_id = ?", (guild_id,)
-        )
         own = await self.own_questions(guild_id)
         return History(
             asked=asked,
-            vetoed=frozenset(r[0] for r in vetoed),
+            vetoed=vetoed,
             own=tuple(o.question for o in own),
             days=days,
             last_was_own=latest is not None and latest[1].startswith(OWN_PREFIX),
             last_repeat=date.fromisoformat(last_repeat) if last_repeat else None,
-            set_aside={s.question_id: s.on for s in await self.set_aside(guild_id)},
+            set_aside=set_aside,
         )
 
     async def attempts(self, guild_id: int, local_date: date) -> int:
