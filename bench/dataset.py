@@ -51,7 +51,7 @@ SNOWFLAKE_MIN = 10**15  # ids at least this large are Discord snowflakes, not ro
 ALICE_ZONE, BOB_ZONE = "Europe/Berlin", "America/Los_Angeles"
 BERLIN = ZoneInfo(ALICE_ZONE)
 LOS_ANGELES = ZoneInfo(BOB_ZONE)
-QUESTION_AT = clock_time(9, 0)  # the default daily question time, Alice's zone
+QUESTION_AT = clock_time(9, 0)  # the daily question time the couple chose, Alice's zone
 END_AT = clock_time(10, 0)  # the template ends at 10:00 Berlin: today's question is up, unanswered
 DAYS = 730
 
@@ -346,6 +346,7 @@ class Life:
         invitation = await fake.wait_for_message(self.channel, lambda m: "Accept" in m.buttons)
         await fake.click(invitation, "Accept", bob)
         await fake.slash(bob, "couple timezone", timezone=BOB_ZONE)
+        await fake.slash(alice, "question schedule", time="09:00")  # (the default would be 18:00 Berlin)
         await fake.slash(bob, "question schedule", dm_me="07:30")
         await fake.slash(alice, "ritual add", template="gratitude", time="20:00", day="sunday")
         await fake.slash(alice, "ritual add", template="weekly_checkin", time="19:00", day="sunday")
@@ -427,8 +428,8 @@ class Life:
         if post is None:
             return
         ask = await self.fake.click(post, "Skip", self.alice)
-        if "Skip it" in ask.buttons:
-            await self.fake.click(ask, "Skip it", self.alice)
+        if "Not today" in ask.buttons:
+            await self.fake.click(ask, "Not today", self.alice)
 
     async def check_in(self, user: Any) -> None:
         ask = self.latest_with(self.fake.dms(user), "Add a note")

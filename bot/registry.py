@@ -49,6 +49,7 @@ class Place(StrEnum):
     DIGEST = "digest"  # the weekly digest
     QUESTION_POST = "question_post"  # the daily question
     TALKING_POINTS = "talking_points"  # the call-night card
+    WELCOME = "welcome"  # the welcome post after pairing: what comes when, in both local times
 
 
 Handler = Callable[..., Awaitable[None]]

@@ -20,9 +20,11 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.client import EXTENSIONS, CloserBot
 from bot.clock import FakeClock
+from bot.db.models import Couple
 from bot.settings import Settings
 from emulator import Fake, InteractionResult
 from emulator.results import Msg
@@ -132,7 +134,9 @@ def png(seed: int = 0) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixel) + chunk(b"IEND", b"")
 
 
-NEXT_POST = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, Alice's zone
+# The daily question's default for the couple: inside both partners' awake hours, 18:00 in Berlin
+# (Alice's zone, where its time is kept) = 09:00 in Los Angeles.
+NEXT_POST = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # the same day the couple paired (13:00 in Berlin)
 
 
 # -- the daily question, as the partners see it -------------------------------------------------
@@ -216,3 +220,22 @@ async def restored_schedules(closer: Closer, people: People, kinds: tuple[str, .
     await bot.registry.emit(Hook.SPACE_RESTORED, couple)
     after = {(s.key, s.fire_at) for s in await bot.schedules.for_guild(people.guild.id, kinds)}
     return before, after
+
+
+# -- the daily question's room, for tests that read it directly (issue 14) ----------------------
+
+
+def question_cog(closer: Closer) -> Any:
+    """The loaded daily question cog (its service, repository and cards)."""
+    assert closer.bot is not None
+    found = closer.bot.get_cog("QuestionCog")
+    assert found is not None
+    return found
+
+
+async def stored_couple(closer: Closer, people: People) -> Couple:
+    """The couple as Closer stored it."""
+    assert closer.bot is not None
+    stored = await closer.bot.couples.get(people.guild.id)
+    assert stored is not None
+    return stored

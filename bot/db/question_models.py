@@ -26,7 +26,15 @@ CATEGORIES: dict[str, str] = {
     "distance": "us and the distance",
     "fun": "fun and quirky",
     "mind": "mind and ideas",
+    "conflict": "conflict and repair",
+    "home": "money and home",
+    "family": "family and the future",
+    "intimacy": "intimacy and closeness",
 }
+# Opt-in categories: drawn only once a couple turns them on (a couple without settings, or whose
+# settings were saved before the category existed, does not draw them).
+OPT_IN: frozenset[str] = frozenset({"intimacy"})
+DEFAULT_CATEGORIES: frozenset[str] = frozenset(CATEGORIES) - OPT_IN
 TIERS: dict[int, str] = {1: "light", 2: "personal", 3: "deep"}
 
 OWN_PREFIX = "own-"
@@ -39,6 +47,7 @@ class Question:
     category: str
     tier: int
     text: str
+    care: bool = False  # a tender question: posts say "share only what you want"
 
     @property
     def own(self) -> bool:
@@ -68,6 +77,8 @@ class History:
     days: int = 0  # question days so far (skipped ones not counted)
     last_was_own: bool = False
     last_repeat: date | None = None  # the last "then and now" day
+    # Questions set aside with "Not today" (never vetoed): the date they were last set aside.
+    set_aside: Mapping[str, date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +101,8 @@ class QuestionSettings:
 
     @classmethod
     def everything(cls) -> QuestionSettings:
-        return cls(frozenset(CATEGORIES), frozenset(TIERS))
+        """The default: every category but the opt-in ones, at every depth."""
+        return cls(DEFAULT_CATEGORIES, frozenset(TIERS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,16 +137,22 @@ class QuestionDay:
     posted_at: datetime | None
     channel_id: int | None
     message_id: int | None
-    status: str  # 'open', 'revealed' or 'skipped'
+    status: str  # 'open', 'revealed' or 'skipped' (an open day may be closed: ``closed_at``)
     revealed_at: datetime | None
     thread_id: int | None
     reveal_message_id: int | None
     skipped_by: int | None
     skipped_at: datetime | None
+    closed_at: datetime | None = None  # its day ended before both answered: the post is closed
 
     @property
     def open(self) -> bool:
-        return self.status == "open"
+        """Still answerable: neither revealed, skipped nor closed at the end of its day."""
+        return self.status == "open" and self.closed_at is None
+
+    @property
+    def closed(self) -> bool:
+        return self.status == "open" and self.closed_at is not None
 
     @property
     def revealed(self) -> bool:
@@ -180,6 +198,16 @@ class StreakDay:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAside:
+    """A question set aside with "Not today": it may come back, or be a call night's talking point."""
+
+    question_id: str
+    question: str
+    category: str
+    on: date  # the question day it was set aside on
+
+
+@dataclass(frozen=True, slots=True)
 class Veto:
     question_id: str
     question: str
@@ -216,6 +244,7 @@ def day_from_row(row: sqlite3.Row) -> QuestionDay:
         reveal_message_id=row["reveal_message_id"],
         skipped_by=row["skipped_by"],
         skipped_at=_opt_time(row["skipped_at"]),
+        closed_at=_opt_time(row["closed_at"]),
     )
 
 

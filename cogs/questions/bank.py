@@ -13,13 +13,24 @@ from functools import cache
 from typing import Any
 
 from bot.content import load
-from bot.db.question_models import CATEGORIES, OWN_PREFIX, OWN_TIER, TIERS, Question, own_id
+from bot.db.question_models import (
+    CATEGORIES,
+    DEFAULT_CATEGORIES,
+    OPT_IN,
+    OWN_PREFIX,
+    OWN_TIER,
+    TIERS,
+    Question,
+    own_id,
+)
 
 __all__ = [
     "ANSWER_LIMIT",
     "BANK_TEXT_LIMIT",
     "CATEGORIES",
     "CATEGORY_EMOJI",
+    "DEFAULT_CATEGORIES",
+    "OPT_IN",
     "OWN_MAX",
     "OWN_MIN",
     "OWN_PREFIX",
@@ -29,6 +40,7 @@ __all__ = [
     "bank",
     "bank_index",
     "bank_problems",
+    "cares",
     "category_label",
     "category_name",
     "normalised",
@@ -46,6 +58,10 @@ CATEGORY_EMOJI: dict[str, str] = {
     "distance": "🌍",
     "fun": "🎲",
     "mind": "💡",
+    "conflict": "🕊️",
+    "home": "🏡",
+    "family": "🌳",
+    "intimacy": "🕯️",
 }
 ANSWER_LIMIT = 1500
 OWN_MIN, OWN_MAX = 10, 300
@@ -75,9 +91,16 @@ def parse_bank(raw: Mapping[str, Any]) -> tuple[Question, ...]:
     questions: list[Question] = []
     for index, entry in enumerate(raw.get("question", [])):
         try:
+            care = entry.get("care", False)
+            if not isinstance(care, bool):
+                raise ValueError(f"care must be true or false, not {care!r}")
             questions.append(
                 Question(
-                    str(entry["id"]), str(entry["category"]), int(entry["tier"]), str(entry["text"]).strip()
+                    str(entry["id"]),
+                    str(entry["category"]),
+                    int(entry["tier"]),
+                    str(entry["text"]).strip(),
+                    care,
                 )
             )
         except (KeyError, TypeError, ValueError) as error:
@@ -105,6 +128,8 @@ def bank_problems(questions: Sequence[Question], *, minimum: int = 400, per_cell
             problems.append(f"{q.id}: id does not start with its category {q.category!r}")
         if q.tier not in TIERS:
             problems.append(f"{q.id}: tier {q.tier} is not 1, 2 or 3")
+        if q.care and q.tier != 3:
+            problems.append(f"{q.id}: only deep questions carry care = true")
         if not 20 <= len(q.text) <= BANK_TEXT_LIMIT:
             problems.append(f"{q.id}: {len(q.text)} characters (20-{BANK_TEXT_LIMIT})")
         key = normalised(q.text)
@@ -130,3 +155,9 @@ def bank() -> tuple[Question, ...]:
 @cache
 def bank_index() -> dict[str, Question]:
     return {q.id: q for q in bank()}
+
+
+def cares(question_id: str) -> bool:
+    """A tender bank question (``care = true``): its post, DM and form say "share only what you want"."""
+    question = bank_index().get(question_id)
+    return question is not None and question.care

@@ -13,6 +13,7 @@ from cogs.questions.embeds import digest_line, history_card, status_text, talkin
 from cogs.questions.rules import enabled_pool, seed_for
 from cogs.questions.service import QuestionService
 from cogs.questions.streak import DayResult, Streak, StreakState, day_result, fold_streak, streak
+from cogs.questions.times import welcome_text
 
 STREAK_SETTLED = timedelta(days=7)  # question days older than this can no longer change the streak
 
@@ -81,13 +82,21 @@ class QuestionCards:
         together = await self.repo.revealed_since(couple.guild_id, since)
         return [("Daily question", digest_line(together, await self.streak_of(couple, now)))]
 
+    async def welcome_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+        """The welcome post after pairing: when the daily question comes, for each of you."""
+        post = await self.service.post_schedule(couple)
+        if post is None or post.local_time is None or not post.zone:
+            return []
+        return [("🌅 The daily question", welcome_text(couple, post, now))]
+
     async def talking_points_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
-        """For a call night: one or two questions (skipped pile first, then never asked, never one
-        already revealed), and the latest revealed answers to follow up on."""
+        """For a call night: one or two questions (one set aside with "Not today" first, then
+        never asked; never a vetoed one, nor one already revealed), and the latest revealed
+        answers to follow up on."""
         zone = await self.service.question_zone(couple, now)
         rng = seed_for(couple.guild_id, now.astimezone(zone).date(), 99)
         revealed = await self.repo.revealed_question_ids(couple.guild_id)
-        pile = [v for v in await self.repo.vetoes(couple.guild_id) if v.question_id not in revealed]
+        pile = [q for q in await self.repo.set_aside(couple.guild_id) if q.question_id not in revealed]
         skipped = rng.choice(pile).question if pile else None
         settings = await self.repo.settings(couple.guild_id)
         history = await self.repo.history(couple.guild_id)

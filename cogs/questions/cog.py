@@ -18,13 +18,13 @@ from bot.checks import couple_for, current, partner_only
 from bot.client import CloserBot
 from bot.db.models import Couple
 from bot.db.question_models import QuestionDay
+from bot.db.repositories.checkins import CheckinRepository
 from bot.db.repositories.questions import QuestionRepository
 from bot.errors import UserError
 from bot.feature import Feature
 from bot.registry import Contribution, Hook, Place, Section
 from bot.timeutil import discord_timestamp, format_clock, parse_clock
 from bot.transformers import Clock
-from bot.ui.confirm import confirm_view
 from bot.ui.embeds import MUTED
 from bot.ui.pages import Page, send_pages
 from cogs.questions.archive import QuestionsArchive
@@ -36,19 +36,29 @@ from cogs.questions.embeds import (
     NOTHING_ENABLED,
     added_reply,
     answer_cards,
-    dm_set_text,
     draw_card,
     draw_counts,
     jump,
     saved_reply,
-    schedule_summary,
     skip_prompt,
-    time_set_line,
+    skipped_reply,
 )
 from cogs.questions.pool import QuestionPool
 from cogs.questions.rules import parse_dm
 from cogs.questions.service import QuestionService
-from cogs.questions.views import AnswerButton, AnswerModal, CategorySelect, SkipButton, TierSelect
+from cogs.questions.times import dm_set_text, schedule_summary, time_set_line
+from cogs.questions.views import (
+    NEVER,
+    NOT_TODAY,
+    AnswerButton,
+    AnswerModal,
+    CategorySelect,
+    QuestionTimeButton,
+    SkipButton,
+    TierSelect,
+    TimeModal,
+    skip_view,
+)
 
 CATEGORY_CHOICES = [app_commands.Choice(name=category_name(key), value=key) for key in CATEGORIES]
 
@@ -72,6 +82,7 @@ class QuestionCog(
             clock=bot.clock,
             registry=bot.registry,
             channels=bot.get_partial_messageable,
+            checkins=CheckinRepository(bot.db),
         )
         self.repo = self.service.repo
         self.pool = QuestionPool(self.repo, bot.clock)
@@ -83,9 +94,13 @@ class QuestionCog(
         service, cards = self.service, self.cards
         return Contribution(
             kinds=self.deliveries.kinds(),
-            items=(AnswerButton, SkipButton, CategorySelect, TierSelect),
-            modals=(AnswerModal,),
-            confirmations={"question_skip": self.confirm_skip},
+            items=(AnswerButton, SkipButton, CategorySelect, TierSelect, QuestionTimeButton),
+            modals=(AnswerModal, TimeModal),
+            confirmations={
+                NOT_TODAY: self.not_today,
+                NEVER: self.never_ask,
+                "question_skip": self.never_ask,  # the one-choice prompt of earlier versions said "never"
+            },
             pages={"questions": self.history_page},
             hooks=(
                 (Hook.COUPLE_PAIRED, service.on_paired),
@@ -96,6 +111,7 @@ class QuestionCog(
                 (Place.STATUS, cards.status_section),
                 (Place.DIGEST, cards.digest_section),
                 (Place.TALKING_POINTS, cards.talking_points_section),
+                (Place.WELCOME, cards.welcome_section),
             ),
             archive=(self.archive,),
         )
@@ -124,7 +140,9 @@ class QuestionCog(
 
     async def open_answer(self, interaction: discord.Interaction, day_id: int) -> None:
         _, day = await self.answerable(interaction, day_id)
-        mine = await self.repo.my_answer(day.id, interaction.user.id)
+        mine = await self.repo.my_answer(day.id, interaction.user.id) or await self.repo.earlier_answer(
+            day.guild_id, day.question_id, interaction.user.id, before=day.id
+        )  # a question that comes back brings the answer written before it was skipped
         await AnswerModal(day, mine.answer if mine else None).open(interaction)
 
     async def receive_answer(self, interaction: discord.Interaction, day_id: int, raw: str) -> None:
@@ -160,28 +178,58 @@ class QuestionCog(
     # -- skipping ------------------------------------------------------------------------------
 
     async def ask_to_skip(self, interaction: discord.Interaction, day_id: int) -> None:
+        """The Skip button (also on posts from before there were two ways) and /question skip."""
         couple, day = await self.answerable(interaction, day_id)
         answered = await self.repo.answered_by(day.id)
         await interaction.response.send_message(
-            skip_prompt(couple, day, answered),
-            view=confirm_view("question_skip", interaction.user.id, str(day.id), confirm_label="Skip it"),
+            skip_prompt(couple, day, answered, interaction.user.id),
+            view=skip_view(day, interaction.user.id),
             ephemeral=True,
         )
 
-    async def confirm_skip(self, interaction: discord.Interaction, arg: str) -> str:
+    async def not_today(self, interaction: discord.Interaction, arg: str) -> str:
+        return await self.skip_as(interaction, arg, never=False)
+
+    async def never_ask(self, interaction: discord.Interaction, arg: str) -> str:
+        return await self.skip_as(interaction, arg, never=True)
+
+    async def skip_as(self, interaction: discord.Interaction, arg: str, *, never: bool) -> str:
         day = await self.repo.day(int(arg))
         if day is None:
             return "That question no longer exists."
         couple = await couple_for(interaction, guild_id=day.guild_id)
-        skipped = await self.service.skip(couple, day, interaction.user.id)
+        skipped = await self.service.skip(couple, day, interaction.user.id, never=never)
         if skipped.state == "revealed":
             return "You've both answered it in the meantime, so it can't be skipped any more."
+        if skipped.state == "closed":
+            return "This question's day is over already, so there's nothing to skip."
         if skipped.state == "gone":
             return "That question was skipped already."
-        done = "Skipped. That question won't come back; it's in your pile for a call night."
+        done = skipped_reply(never, skipped.had_answer)
         if skipped.sent is None:
             return f"{done}\n{NOTHING_ENABLED}"
         return f"{done} Here's the new one: {jump(couple, skipped.sent.channel_id, skipped.sent.message_id)}"
+
+    # -- the question's time (the "Change the time" button and its form) ------------------------
+
+    async def open_time_form(self, interaction: discord.Interaction) -> None:
+        await couple_for(interaction)
+        await TimeModal().open(interaction)
+
+    async def receive_time(self, interaction: discord.Interaction, raw: str) -> None:
+        couple = await couple_for(interaction)
+        partner = couple.partner(interaction.user.id)
+        assert partner is not None
+        try:
+            at = parse_clock(raw)
+        except UserError:
+            raise UserError(
+                f"`{raw.strip()[:20]}` isn't a time I understand for the question's time: write it like `18:00` "
+                "or `6pm`, in your own time zone. Nothing was changed."
+            ) from None
+        zone = await self.service.choose_question_time(couple, partner, at)
+        line = time_set_line(couple, partner, at, zone, self.bot.clock.now())
+        await interaction.response.send_message(line, ephemeral=True)
 
     # -- categories and history ----------------------------------------------------------------
 
@@ -274,7 +322,12 @@ class QuestionCog(
             lines.append(dm_set_text(partner, dm_time))
         if not lines:
             post = await self.service.post_schedule(couple)
-            lines = schedule_summary(post, await self.service.dm_schedule(couple, partner))
+            dm = await self.service.dm_schedule(couple, partner)
+            view = discord.ui.View(timeout=None)
+            view.add_item(QuestionTimeButton())
+            summary = schedule_summary(couple, partner, post, dm, now)
+            await interaction.response.send_message("\n".join(summary), view=view, ephemeral=True)
+            return
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     @app_commands.command(name="answer")
@@ -285,13 +338,15 @@ class QuestionCog(
         day = await self.repo.latest_day(couple.guild_id)
         if day is None:
             raise UserError("There's no question yet. `/question now` posts today's.")
-        if day.revealed:
+        if day.revealed or day.closed:
             schedule = await self.service.post_schedule(couple)
             when = (
                 f" The next one comes {discord_timestamp(schedule.fire_at, 'R')}."
                 if schedule is not None and schedule.fire_at is not None
                 else ""
             )
+            if day.closed:
+                raise UserError("The last question's day is over, so it can't be answered any more." + when)
             raise UserError(
                 "You've both answered the latest question: your answers are in the thread on its post." + when
             )
@@ -318,7 +373,7 @@ class QuestionCog(
     @app_commands.command(name="skip")
     @partner_only()
     async def skip(self, interaction: discord.Interaction) -> None:
-        """Swap today's question for another; a skipped question never comes back."""
+        """Swap today's question: not today (it may come back), or never ask it again."""
         couple, _ = current(interaction)
         day = await self.repo.latest_day(couple.guild_id)
         if day is None:

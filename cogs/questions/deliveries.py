@@ -1,29 +1,50 @@
-"""The daily question's scheduled deliveries: the post, a partner's DM copy, the evening nudge and
-the reveal. Each gets an :class:`~bot.scheduler.Occurrence` and posts through it (or, for the
-reveal's thread, through the service's channels)."""
+"""The daily question's scheduled deliveries: the post, a partner's DM copy, the evening nudge, the
+reveal and the end of a question's day. Each gets an :class:`~bot.scheduler.Occurrence` and posts
+through it (or, for the reveal's thread and the closed post, through the service's channels).
+
+The nudge can travel inside another DM to the same partner due within the hour (the evening
+check-in ask: :meth:`QuestionDeliveries.attach_nudge`); a DM copy due within the hour of the nudge
+stands in for it, so the question never reaches a partner twice in one evening."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
 
 from bot.db.models import Couple
 from bot.db.question_models import QuestionDay
-from bot.scheduler import Kind, Occurrence, Sent, describe
+from bot.scheduler import Attachment, Deferred, Kind, Occurrence, Sent, describe, retryable
+from bot.scheduler.outbox import BUNDLE_WITHIN
 from bot.ui.embeds import embed, pack
+from cogs.questions.bank import cares
 from cogs.questions.cards import QuestionCards
 from cogs.questions.embeds import NOTHING_ENABLED, dm_embed, nudge_embed, reveal_embeds
-from cogs.questions.service import KIND_DM, KIND_NUDGE, KIND_POST, KIND_REVEAL, QuestionService, Send
-from cogs.questions.views import dm_view
+from cogs.questions.service import (
+    KIND_CLOSE,
+    KIND_DM,
+    KIND_NUDGE,
+    KIND_POST,
+    KIND_REVEAL,
+    QuestionService,
+    Send,
+)
+from cogs.questions.views import AnswerButton, dm_view
 
 log = logging.getLogger(__name__)
 
 NUDGE_AFTER = timedelta(hours=1)  # never nudge about a question posted less than an hour ago
 NUDGE_DEADLINE = timedelta(hours=3)  # an evening nudge held past the evening is dropped, not sent at dawn
 REVEAL_DEADLINE = timedelta(days=30)  # a reveal held up by downtime is still posted within this
+CLOSE_DEADLINE = timedelta(days=30)  # ... and a question day is still closed
+YIELD = timedelta(minutes=1)  # the nudge waits this long (once) for another DM due with it to carry it
+
+
+def nudge_deadline(occurrence: Occurrence) -> datetime:
+    """An evening nudge held past the evening (quiet hours) is dropped, not sent at dawn."""
+    return occurrence.scheduled_at + NUDGE_DEADLINE
 
 
 def occurrence_sender(occurrence: Occurrence, suffix: str) -> Send:
@@ -40,13 +61,15 @@ class QuestionDeliveries:
         self.service = service
         self.cards = cards
         self.repo = service.repo
+        self._yielded: set[tuple[int, datetime]] = set()  # nudges that let another DM go first
 
     def kinds(self) -> tuple[Kind, ...]:
         return (
             Kind(KIND_POST, self.deliver_post),
             Kind(KIND_DM, self.deliver_dm),
-            Kind(KIND_NUDGE, self.deliver_nudge, lambda o: o.scheduled_at + NUDGE_DEADLINE),
+            Kind(KIND_NUDGE, self.deliver_nudge, nudge_deadline, attach=self.attach_nudge),
             Kind(KIND_REVEAL, self.deliver_reveal, lambda o: o.scheduled_at + REVEAL_DEADLINE),
+            Kind(KIND_CLOSE, self.deliver_close, lambda o: o.scheduled_at + CLOSE_DEADLINE),
         )
 
     async def deliver_post(self, occurrence: Occurrence) -> Sent | None:
@@ -75,10 +98,33 @@ class QuestionDeliveries:
             await self.service.publish(couple, day, occurrence_sender(occurrence, "q"))
         if not day.open or owner_id in await self.repo.answered_by(day.id):
             return None
-        return await occurrence.send_dm(owner_id, embed=dm_embed(couple, day), view=dm_view(day))
+        if await self.repo.nudged(day.id, owner_id):
+            return None  # the evening nudge brought it already
+        stands_in = await self.stand_in_for_nudge(couple, owner_id, day, occurrence)
+        try:
+            return await occurrence.send_dm(
+                owner_id, embed=dm_embed(couple, day, cares(day.question_id)), view=dm_view(day)
+            )
+        except BaseException:
+            if stands_in:
+                await self.repo.forget_nudge(day.id, owner_id)
+            raise
 
-    async def deliver_nudge(self, occurrence: Occurrence) -> Sent | None:
-        """One gentle evening DM about an open question this partner hasn't answered."""
+    async def stand_in_for_nudge(
+        self, couple: Couple, owner_id: int, day: QuestionDay, occurrence: Occurrence
+    ) -> bool:
+        """A DM copy due within the hour of this partner's nudge brings the question already:
+        it counts as the nudge (True), so the evening doesn't bring it twice."""
+        nudge = await self.service.schedules.find(KIND_NUDGE, couple.guild_id, str(owner_id))
+        if nudge is None or nudge.fire_at is None or nudge.fire_at > occurrence.now + BUNDLE_WITHIN:
+            return False
+        await self.repo.record_nudge(day.id, owner_id, occurrence.now)
+        return True
+
+    async def nudge_due(
+        self, occurrence: Occurrence
+    ) -> tuple[Couple, int, QuestionDay, frozenset[int]] | None:
+        """The open question this partner hasn't answered nor been nudged about, if any."""
         couple, owner_id = occurrence.couple, occurrence.schedule.owner_id
         if couple is None or owner_id is None or couple.partner(owner_id) is None:
             return None
@@ -90,14 +136,80 @@ class QuestionDeliveries:
         answered = await self.repo.answered_by(day.id)
         if owner_id in answered or await self.repo.nudged(day.id, owner_id):
             return None
+        return couple, owner_id, day, answered
+
+    async def deliver_nudge(self, occurrence: Occurrence) -> Sent | None:
+        """One gentle evening DM about an open question this partner hasn't answered. When another
+        DM to them is due at the same moment (the check-in ask, also at 20:00), the nudge lets
+        that one go first and carry it (:meth:`attach_nudge`): one evening DM, not two."""
+        due = await self.nudge_due(occurrence)
+        if due is None:
+            return None
+        await self.let_another_dm_carry_it(occurrence)
+        couple, owner_id, day, answered = due
         sent = await occurrence.send_dm(
             owner_id,
-            content="💭 A gentle nudge: today's question is waiting for you.",
-            embed=nudge_embed(couple, day, owner_id, answered),
+            embed=nudge_embed(couple, day, owner_id, answered, cares(day.question_id)),
             view=dm_view(day),
         )
         await self.repo.record_nudge(day.id, owner_id, occurrence.now)
         return sent
+
+    async def let_another_dm_carry_it(self, occurrence: Occurrence) -> None:
+        """Raise ``Deferred`` (for a minute, once) while another personal schedule of this partner
+        is due now: its DM gathers the nudge on its way out (:meth:`attach_nudge`)."""
+        couple, owner_id = occurrence.couple, occurrence.schedule.owner_id
+        key = (occurrence.schedule.id, occurrence.scheduled_at)
+        if couple is None or owner_id is None or key in self._yielded:
+            return
+        others = await self.service.schedules.companions(
+            couple.guild_id, owner_id, occurrence.now + timedelta(seconds=1), exclude=occurrence.schedule.id
+        )
+        if any(other.kind not in (KIND_NUDGE, KIND_DM) for other in others):
+            if len(self._yielded) > 10_000:
+                self._yielded.clear()
+            self._yielded.add(key)
+            raise Deferred(occurrence.now + YIELD)
+
+    async def attach_nudge(self, occurrence: Occurrence) -> Attachment | None:
+        """The nudge inside another DM to this partner due within the hour (the evening check-in
+        ask): its card and Answer button; ``done`` records it, so it is given once."""
+        if occurrence.fire_at > nudge_deadline(occurrence):
+            return None  # held by quiet hours past the evening: not worth a morning mention
+        due = await self.nudge_due(occurrence)
+        if due is None:
+            return None
+        couple, owner_id, day, answered = due
+
+        async def done(sent: Sent) -> None:
+            await self.repo.record_nudge(day.id, owner_id, occurrence.now)
+
+        return Attachment(
+            embeds=(nudge_embed(couple, day, owner_id, answered, cares(day.question_id)),),
+            items=(AnswerButton(day.id),),
+            done=done,
+        )
+
+    async def deliver_close(self, occurrence: Occurrence) -> Sent | None:
+        """The end of a question's day for both partners: a post not revealed is closed (buttons
+        gone, who didn't answer, no blame). Left as is when revealed or skipped; closing again
+        (after a failed edit) only edits the post again."""
+        couple = occurrence.couple
+        assert couple is not None
+        day = await self.repo.day(int(occurrence.payload["day"]))
+        if day is None or day.revealed or day.skipped:
+            return None
+        await self.repo.close(day.id, occurrence.now)
+        try:
+            closed = await self.service.edit_post(couple, day.id)
+        except discord.HTTPException as error:
+            if retryable(error):
+                raise
+            log.warning("Could not close the question post of day %s: %s", day.id, describe(error))
+            return Sent(detail="the post could not be changed")
+        if closed is None:
+            return None  # never posted: closed without a post to change
+        return Sent(closed.message_id, closed.channel_id)
 
     async def deliver_reveal(self, occurrence: Occurrence) -> Sent | None:
         """Both answers in full, in a thread on the question post."""

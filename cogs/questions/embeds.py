@@ -4,16 +4,15 @@ I/O (the service gathers the facts, the cog and the deliveries send what these r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import discord
 
-from bot.db.models import Couple, Partner, Schedule
+from bot.db.models import Couple, Schedule
 from bot.db.question_models import Answer, QuestionDay, QuestionSettings, Saved
-from bot.timeutil import discord_timestamp, format_clock, wall_to_utc
+from bot.timeutil import discord_timestamp, format_clock
 from bot.ui.embeds import COLOUR, DESCRIPTION_LIMIT, MUTED, add_long_field, chunks, clip, embed
-from cogs.questions.bank import CATEGORIES, TIERS, category_label, category_name
+from cogs.questions.bank import CATEGORIES, OPT_IN, TIERS, category_label, category_name
 from cogs.questions.rules import Remaining
 from cogs.questions.streak import STREAK_RULES, Streak
 
@@ -40,6 +39,15 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+CARE_LINE = "🤍 A tender one: share only what you want."
+KEPT = "Anything already written is kept for whoever wrote it."
+
+
+def question_text(day: QuestionDay, care: bool) -> str:
+    """The question in bold, with "share only what you want" under a tender one."""
+    return f"**{day.question}**" + (f"\n-# {CARE_LINE}" if care else "")
+
+
 # ---------------------------------------------------------------------------------------------
 # The posts
 # ---------------------------------------------------------------------------------------------
@@ -54,24 +62,41 @@ def answered_line(couple: Couple, answered: frozenset[int]) -> str:
     return " · ".join(parts)
 
 
+def closed_line(couple: Couple, answered: frozenset[int]) -> str:
+    """A closed day's answers line: who didn't answer, kindly; an answer stays with its writer."""
+    missing = [p.display_name for p in couple.partners if p.user_id not in answered]
+    if len(missing) == len(couple.partners):
+        return "🌙 No answers this time."
+    wrote = [p.display_name for p in couple.partners if p.user_id in answered]
+    return f"🌙 {' and '.join(missing)} didn't answer this one; {wrote[0]}'s answer stays private."
+
+
 def post_embed(
     couple: Couple,
     day: QuestionDay,
     answered: frozenset[int],
     sections: Sequence[tuple[str, str]] = (),
     earlier: QuestionDay | None = None,
+    *,
+    care: bool = False,
+    never: bool = False,
 ) -> discord.Embed:
-    """The daily post: question, category, day number, who has answered, other features' lines."""
+    """The daily post: question, category, day number, who has answered, other features' lines.
+    Skipped: never by whom (``never``: "Never ask this"); closed: who didn't answer, no blame."""
     if day.skipped:
-        card = embed(f"Day {day.day_number} · skipped", f"~~{day.question}~~", colour=MUTED)
-        card.add_field(
-            name="Skipped",
-            value=f"{name_of(couple, day.skipped_by)} skipped this one: it won't be asked again, and it's in "
-            "your pile for a call night. A new question took its place.",
-            inline=False,
+        title, note = (
+            ("set aside", "This one won't be asked again.")
+            if never
+            else ("skipped for today", "This one may come back another day.")
         )
+        card = embed(f"Day {day.day_number} · {title}", f"~~{day.question}~~", colour=MUTED)
+        card.add_field(name="Skipped", value=f"A new question took its place. {note} {KEPT}", inline=False)
         return card
-    card = embed(f"Day {day.day_number} · {category_label(day.category)}", f"**{day.question}**")
+    card = embed(
+        f"Day {day.day_number} · {category_label(day.category)}",
+        question_text(day, care),
+        colour=MUTED if day.closed else COLOUR,
+    )
     if earlier is not None:
         card.add_field(
             name="🔁 Then and now",
@@ -91,6 +116,8 @@ def post_embed(
         card.add_field(
             name="Answers", value=f"💞 You've both answered: they're revealed{where}.", inline=False
         )
+    elif day.closed:
+        card.add_field(name="Answers", value=closed_line(couple, answered), inline=False)
     else:
         card.add_field(name="Answers", value=answered_line(couple, answered), inline=False)
     for title, text in list(sections)[:20]:
@@ -100,12 +127,17 @@ def post_embed(
         if day.question_id.startswith("own-")
         else f"{TIERS[day.tier].capitalize()} question"
     )
-    card.set_footer(text=f"{depth} · answers stay hidden until you've both answered")
+    after = "answers stay hidden until you've both answered"
+    if day.closed:
+        after = "this question's day is over"
+    elif day.revealed:
+        after = "answered together"
+    card.set_footer(text=f"{depth} · {after}")
     return card
 
 
-def dm_embed(couple: Couple, day: QuestionDay) -> discord.Embed:
-    card = embed(f"Today's question · Day {day.day_number}", f"**{day.question}**")
+def dm_embed(couple: Couple, day: QuestionDay, care: bool = False) -> discord.Embed:
+    card = embed(f"Today's question · Day {day.day_number}", question_text(day, care))
     card.add_field(
         name=category_label(day.category),
         value=f"Answer here or on the post in <#{couple.channel_id}>. Only you see your answer until "
@@ -115,9 +147,12 @@ def dm_embed(couple: Couple, day: QuestionDay) -> discord.Embed:
     return card
 
 
-def nudge_embed(couple: Couple, day: QuestionDay, user_id: int, answered: frozenset[int]) -> discord.Embed:
+def nudge_embed(
+    couple: Couple, day: QuestionDay, user_id: int, answered: frozenset[int], care: bool = False
+) -> discord.Embed:
+    """The evening nudge, alone or inside another DM (the check-in ask)."""
     other = couple.other(user_id)
-    card = embed(f"Day {day.day_number} · {category_label(day.category)}", f"**{day.question}**")
+    card = embed(f"💭 A gentle nudge · Day {day.day_number}", question_text(day, care))
     if other.user_id in answered:
         note = f"{other.display_name} has answered already: you'll see each other's answers once yours is in."
     else:
@@ -169,6 +204,7 @@ def reveal_embeds(
 NOT_SAVED = {
     "locked": "You've both answered this one and the answers are revealed, so they're locked.",
     "skipped": "This question was skipped, so your answer wasn't saved.",
+    "closed": "This question's day is over, so your answer wasn't saved.",
     "missing": "This question no longer exists, so your answer wasn't saved.",
 }
 
@@ -187,15 +223,33 @@ def saved_reply(saved: Saved, other: str) -> str:
     )
 
 
-def skip_prompt(couple: Couple, day: QuestionDay, answered: frozenset[int]) -> str:
+def skip_prompt(couple: Couple, day: QuestionDay, answered: frozenset[int], user_id: int) -> str:
+    """The two ways to skip, what each does, and what happens to answers already written."""
     text = (
-        f"Skip **{day.question}**?\nIt won't be asked again (it goes to your pile for a call night), "
-        "and a new question takes its place."
+        f"Skip **{day.question}**?\n"
+        "• **Not today**: a new question now. This one may come back in a few weeks, or on a call "
+        "night as something to talk about.\n"
+        "• **Never ask this**: it's gone for good, call nights included.\n"
+        "The channel only sees that it was skipped, never by whom."
     )
-    if answered:
-        names = " and ".join(name_of(couple, uid) for uid in sorted(answered))
-        text += f"\n{names} answered it already; that answer is kept but never revealed."
+    if user_id in answered:
+        text += "\nYour answer is kept: it's filled in for you if this question comes back."
+    for other in (name_of(couple, uid) for uid in sorted(answered) if uid != user_id):
+        text += f"\n{other} answered it already: that answer is kept for {other}, never shown to you."
     return clip(text, 2000)
+
+
+def skipped_reply(never: bool, had_answer: bool) -> str:
+    """What the partner who skipped is told."""
+    if never:
+        text = "Done: this question won't be asked again, call nights included."
+        if had_answer:
+            text += " Your answer stays in your `/data export`."
+        return text
+    text = "Skipped for today: it may come back in a few weeks."
+    if had_answer:
+        text += " Your answer is kept, and filled in for you if it does."
+    return text
 
 
 def draw_card(settings: QuestionSettings, remaining: dict[str, Remaining], left: int) -> discord.Embed:
@@ -203,8 +257,9 @@ def draw_card(settings: QuestionSettings, remaining: dict[str, Remaining], left:
     lines = []
     for key in CATEGORIES:
         mark = "✅" if key in settings.categories else "▫️"
+        opt_in = " · off unless you turn it on" if key in OPT_IN and key not in settings.categories else ""
         lines.append(
-            f"{mark} {category_label(key)}: **{remaining[key].unasked}** of {remaining[key].total} unasked"
+            f"{mark} {category_label(key)}: **{remaining[key].unasked}** of {remaining[key].total} unasked{opt_in}"
         )
     card = embed(
         "What your daily question draws from",
@@ -270,46 +325,6 @@ def history_card(
     return card
 
 
-# -- the schedule ----------------------------------------------------------------------------------
-
-
-def time_set_line(couple: Couple, partner: Partner, at: time, zone: ZoneInfo, now: datetime) -> str:
-    instant = wall_to_utc(now.astimezone(zone).date(), at, zone)
-    other = couple.other(partner.user_id)
-    other_local = instant.astimezone(couple.zone_of(other, now))
-    return (
-        f"The daily question now comes at **{format_clock(at)}** your time (`{zone.key}`), "
-        f"which is {other_local:%H:%M} for {other.display_name}."
-    )
-
-
-def dm_set_text(partner: Partner, at: time | None) -> str:
-    if at is None:
-        return "You won't get the question by DM any more; it's still posted in your shared channel."
-    text = (
-        f"Each day at **{format_clock(at)}** your time I'll DM you the day's question, so you never "
-        "have to wait for the other time zone."
-    )
-    if partner.quiet.contains(at):
-        text += f" That's inside your quiet hours ({partner.quiet}), so it will wait until they end."
-    return text
-
-
-def schedule_summary(post: Schedule | None, dm: Schedule | None) -> list[str]:
-    lines = []
-    if post is not None and post.local_time is not None:
-        line = f"The daily question comes at **{format_clock(post.local_time)}** `{post.zone}`."
-        if post.fire_at is not None:
-            line += f" Next: {discord_timestamp(post.fire_at, 'F')}."
-        lines.append(line)
-    if dm is not None and dm.local_time is not None:
-        lines.append(f"You also get it by DM at {format_clock(dm.local_time)} your time.")
-    else:
-        lines.append("You don't get it by DM. `dm_me: 07:30` (or `on`) sends it to you at your morning.")
-    lines.append("Change the time with `/question schedule time: 20:00`.")
-    return lines
-
-
 # -- other features' cards -------------------------------------------------------------------------
 
 
@@ -322,6 +337,8 @@ def status_text(
         head = f"Day {day.day_number} ({long_date(day.local_date)})"
         if day.revealed:
             lines.append(f"{head}: 💞 you've both answered")
+        elif day.closed:
+            lines.append(f"{head}: its day is over")
         elif day.posted_at is None:
             lines.append(f"{head}: not posted yet")
         else:
@@ -350,7 +367,7 @@ def talking_points(
     answers: Sequence[Answer],
 ) -> list[tuple[str, str]]:
     """The call-night card: questions to talk about, and the latest answers to follow up on."""
-    picks = [f"• {skipped} _(from your skipped pile)_"] if skipped is not None else []
+    picks = [f"• {skipped} _(you saved it for another day)_"] if skipped is not None else []
     picks += [f"• {text} _(not asked yet)_" for text in unasked]
     sections: list[tuple[str, str]] = []
     if picks:

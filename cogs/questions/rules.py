@@ -8,12 +8,17 @@ Choosing, in order:
    couple answered at least six months ago, and not asked since, is asked again.
 2. Never a repeat before the enabled pool is used up: only the questions asked the fewest times
    are candidates, so every enabled question is asked once before any is asked twice (a new
-   "round"). Vetoed questions are never candidates.
+   "round"). Vetoed questions ("Never ask this") are never candidates; a question set aside with
+   "Not today" rests for three weeks (:data:`REST_AFTER_NOT_TODAY`), then may come back.
 3. The couple's own questions are mixed in: a never-asked own question is taken first (oldest
    first), but not two days running while other candidates exist.
 4. Depth grows gently: a tier is drawn with weights that favour light questions in the first
    week and bring in deep ones from the second (see :func:`tier_weights`), then a question of
-   that tier at random.
+   that tier at random. Every tier lasts more than two years for a couple answering daily
+   (tests/questions/test_question_depth.py simulates it).
+
+The day after a partner's low check-in, the caller draws from light and personal only
+(:func:`gentle_tiers`).
 """
 
 from __future__ import annotations
@@ -22,32 +27,50 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from bot.db.models import Partner
+from bot.db.models import FALLBACK_ZONE, Couple, Partner
 from bot.db.question_models import CATEGORIES, Asked, History, Pick, Question
 from bot.errors import UserError
-from bot.timeutil import parse_clock
+from bot.timeutil import (
+    QuietHours,
+    Window,
+    nearest_shared_time,
+    parse_clock,
+    shared_awake_windows,
+    wall_to_utc,
+)
 
 __all__ = [
     "Asked",
     "History",
     "Pick",
     "Remaining",
+    "asleep_at",
     "choose",
     "enabled_pool",
+    "gentle_tiers",
+    "home_people",
     "left_in_round",
     "nudge_time",
     "parse_dm",
     "remaining_by_category",
+    "resting",
     "seed_for",
+    "shared_default_time",
+    "shared_hours",
     "then_and_now",
     "tier_weights",
 ]
 
 REPEAT_AFTER = timedelta(days=182)  # "then and now": answered at least six months ago
 REPEAT_EVERY = timedelta(days=30)  # ... about once a month
+REST_AFTER_NOT_TODAY = timedelta(days=21)  # "Not today": the question may come back after this
+GENTLE_TIERS = frozenset({1, 2})  # the day after a low check-in: light or personal, never deep
 
-NUDGE_TIME = time(20, 0)
+DEFAULT_TIME = time(9, 0)  # the question's time when both partners live in one zone
+SETTLE = timedelta(hours=1)  # the default never comes in a partner's first hour awake
+NUDGE_TIME = time(20, 0)  # the same as the check-in ask's default: they travel in one DM
 OFF_WORDS = {"off", "no", "false", "stop", "none"}
 ON_WORDS = {"on", "yes", "true", "morning"}
 
@@ -56,16 +79,27 @@ def tier_weights(day_number: int) -> dict[int, int]:
     """How likely each depth tier is on the couple's ``day_number``-th question day.
 
     Week one: light and personal only (3:1). Week two: mostly light and personal, a deep one now
-    and then (2:2:1). Then deeper over the first month, and from then on a balance that still
-    leaves room for lighter days.
+    and then (2:2:1). The rest of the first month: light, personal and deep alike (2:2:2), and from
+    then on one in three of each. The bank has as many questions at each depth, so drawing them
+    alike makes every depth last as long: with the default categories (288 questions a depth)
+    a couple answering daily still has unasked questions at every depth after two years.
     """
     if day_number <= 7:
         return {1: 3, 2: 1, 3: 0}
     if day_number <= 14:
         return {1: 2, 2: 2, 3: 1}
-    if day_number <= 30:
-        return {1: 2, 2: 3, 3: 2}
-    return {1: 1, 2: 2, 3: 2}
+    return {1: 1, 2: 1, 3: 1}
+
+
+def gentle_tiers(tiers: Iterable[int]) -> frozenset[int]:
+    """The depths drawn the day after a partner's low check-in: the couple's light and personal
+    ones (both, when they draw only deep questions): never a deep one that day."""
+    return (frozenset(tiers) & GENTLE_TIERS) or GENTLE_TIERS
+
+
+def resting(history: History, today: date) -> frozenset[str]:
+    """Questions set aside with "Not today" less than three weeks ago: not drawn yet."""
+    return frozenset(q for q, on in history.set_aside.items() if today - on < REST_AFTER_NOT_TODAY)
 
 
 def enabled_pool(
@@ -118,6 +152,8 @@ def choose(
     pool = enabled_pool(questions, history.own, categories, tiers, history.vetoed)
     if not pool:
         return None
+    waiting = resting(history, today)
+    pool = [q for q in pool if q.id not in waiting] or pool  # set aside lately: later, unless nothing else
     counts = [_count(history, q) for q in pool]
     low = min(counts)
     candidates = [q for q, c in zip(pool, counts, strict=True) if c == low]
@@ -192,6 +228,48 @@ def left_in_round(
 # ---------------------------------------------------------------------------------------------
 # When a partner hears of it
 # ---------------------------------------------------------------------------------------------
+
+
+def _after_waking(quiet: QuietHours) -> QuietHours:
+    """Quiet hours with the first hour awake added: no default lands as someone wakes up."""
+    if quiet.start == quiet.end:
+        return quiet
+    end = (datetime.combine(date(2000, 1, 1), quiet.end) + SETTLE).time()
+    return quiet if end == quiet.start else QuietHours(quiet.start, end)
+
+
+def home_people(couple: Couple) -> list[tuple[ZoneInfo, QuietHours]]:
+    """Each partner's home zone and quiet hours (a trip doesn't move a default for good); a
+    partner who hasn't set a zone lives by the first partner's."""
+    fallback = couple.first.home_zone
+    return [(ZoneInfo(p.home_zone or fallback or FALLBACK_ZONE), p.quiet) for p in couple.partners]
+
+
+def shared_default_time(people: list[tuple[ZoneInfo, QuietHours]], zone: ZoneInfo, now: datetime) -> time:
+    """The daily question's default time in ``zone``: 09:00 there if both partners are awake then
+    (and not in their first hour awake), else the nearest time they both are; 09:00 when they
+    share no such hour. Berlin and Los Angeles with quiet hours 23:00-08:00: 18:00 in Berlin,
+    09:00 in Los Angeles."""
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    settled = [(z, _after_waking(quiet)) for z, quiet in people]
+    found = nearest_shared_time(wall_to_utc(tomorrow, DEFAULT_TIME, zone), settled)
+    if found is None:
+        return DEFAULT_TIME
+    return found.astimezone(zone).time().replace(second=0, microsecond=0)
+
+
+def shared_hours(couple: Couple, now: datetime) -> list[Window]:
+    """When both partners are awake (outside their quiet hours) over the next day."""
+    return [w for w in shared_awake_windows(couple.people(now), now, hours=24) if w.minutes >= 15]
+
+
+def asleep_at(couple: Couple, instant: datetime) -> list[Partner]:
+    """The partners whose quiet hours cover ``instant`` (in their own zone)."""
+    return [
+        p
+        for p in couple.partners
+        if p.quiet.contains(instant.astimezone(couple.zone_of(p, instant)).time().replace(tzinfo=None))
+    ]
 
 
 def nudge_time(partner: Partner) -> time:

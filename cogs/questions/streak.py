@@ -31,6 +31,13 @@ def answer_deadline(reached_at: datetime, zone: ZoneInfo) -> datetime:
     return wall_to_utc(last_day + timedelta(days=1), time(0, 0), zone)
 
 
+def closes_at(reached_at: datetime, zones: Iterable[ZoneInfo]) -> datetime:
+    """When a question day ends for both partners, so its post is closed: the later of their
+    answer deadlines (:func:`answer_deadline`: the end of the local day it reached each of them,
+    or of the next day when it reached them from 18:00). No answer that counts is ever cut off."""
+    return max(answer_deadline(reached_at, zone) for zone in zones)
+
+
 @dataclass(frozen=True, slots=True)
 class DayResult:
     """One question day, for the streak."""

@@ -13,8 +13,13 @@ from bot.checks import bot_of
 from bot.db.question_models import QuestionDay
 from bot.errors import UserError
 from bot.ui.components import CustomId, PersistentModal, SafeCallback
+from bot.ui.confirm import ConfirmButton
 from bot.ui.embeds import clip
-from cogs.questions.bank import ANSWER_LIMIT, CATEGORIES, CATEGORY_EMOJI, TIERS, category_name
+from cogs.questions.bank import ANSWER_LIMIT, CATEGORIES, CATEGORY_EMOJI, TIERS, cares, category_name
+
+# The confirmations the two ways to skip answer (the cog's ``confirmations``).
+NOT_TODAY = "question_later"
+NEVER = "question_never"
 
 
 class Handlers(Protocol):
@@ -25,6 +30,10 @@ class Handlers(Protocol):
     async def ask_to_skip(self, interaction: discord.Interaction, day_id: int) -> None: ...
 
     async def receive_answer(self, interaction: discord.Interaction, day_id: int, raw: str) -> None: ...
+
+    async def open_time_form(self, interaction: discord.Interaction) -> None: ...
+
+    async def receive_time(self, interaction: discord.Interaction, raw: str) -> None: ...
 
     async def choose_draw(
         self,
@@ -84,8 +93,18 @@ class SkipButton(
         await cog_of(interaction).ask_to_skip(interaction, self.day_id)
 
 
+def skip_view(day: QuestionDay, user_id: int) -> discord.ui.View:
+    """The two ways to skip, and keeping the question (only the partner who asked can press them)."""
+    view = discord.ui.View(timeout=None)
+    arg = str(day.id)
+    view.add_item(ConfirmButton(NOT_TODAY, user_id, arg, "yes", "Not today", discord.ButtonStyle.primary))
+    view.add_item(ConfirmButton(NEVER, user_id, arg, "yes", "Never ask this", discord.ButtonStyle.danger))
+    view.add_item(ConfirmButton(NOT_TODAY, user_id, arg, "no", "Keep it", discord.ButtonStyle.secondary))
+    return view
+
+
 def post_view(day: QuestionDay) -> discord.ui.View | None:
-    """Answer and Skip while the question is open; nothing once it is revealed or skipped."""
+    """Answer and Skip while the question is open; nothing once it is revealed, skipped or closed."""
     if not day.open:
         return None
     view = discord.ui.View(timeout=None)
@@ -107,10 +126,13 @@ class AnswerModal(PersistentModal, custom_id=CustomId("closer:modal:question:{da
             custom_id=self.spec.build(day=day.id),
         )
         self.add_item(discord.ui.TextDisplay(clip(f"**{day.question}**", 4000)))
+        private = "Only you see it until you've both answered."
         self.add_item(
             discord.ui.Label(
                 text="Your answer",
-                description="Up to 1,500 characters. Only you see it until you've both answered.",
+                description=f"Share only what you want. {private}"
+                if cares(day.question_id)
+                else f"Up to 1,500 characters. {private}",
                 component=discord.ui.TextInput(
                     style=discord.TextStyle.paragraph,
                     custom_id="answer",
@@ -125,6 +147,45 @@ class AnswerModal(PersistentModal, custom_id=CustomId("closer:modal:question:{da
         cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
     ) -> None:
         await cog_of(interaction).receive_answer(interaction, int(key["day"]), values.get("answer", ""))
+
+
+class QuestionTimeButton(
+    SafeCallback, discord.ui.DynamicItem[discord.ui.Button], custom_id=CustomId("closer:question:time")
+):
+    """ "Change the time": opens a form for the daily question's time, in the presser's zone."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Change the question's time",
+                emoji="🕰️",
+                style=discord.ButtonStyle.secondary,
+                custom_id=self.spec.build(),
+            )
+        )
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        await cog_of(interaction).open_time_form(interaction)
+
+
+class TimeModal(
+    PersistentModal, title="The daily question's time", custom_id=CustomId("closer:modal:question-time")
+):
+    when: discord.ui.TextInput[TimeModal] = discord.ui.TextInput(
+        label="Time, in your own time zone",
+        placeholder="18:00",
+        custom_id="time",
+        max_length=10,
+    )
+
+    def __init__(self) -> None:
+        super().__init__(custom_id=self.spec.build())
+
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
+    ) -> None:
+        await cog_of(interaction).receive_time(interaction, values.get("time", ""))
 
 
 class CategorySelect(

@@ -72,6 +72,8 @@ RELEASED: list[tuple[str, str]] = [
     ),
     ("closer:call:move:6:accept", r"closer:call:move:(?P<proposal>\d+):(?P<answer>accept|decline)"),
     ("closer:call:move:6:decline", r"closer:call:move:(?P<proposal>\d+):(?P<answer>accept|decline)"),
+    # issue 14: the daily question's "Change the question's time" (the welcome post, /question schedule)
+    ("closer:question:time", r"closer:question:time"),
 ]
 
 RELEASED_FORMS: list[tuple[str, str]] = [
@@ -88,6 +90,7 @@ RELEASED_FORMS: list[tuple[str, str]] = [
     ("closer:modal:memory:edit:12", r"closer:modal:memory:edit:(?P<memory>\d+)"),
     ("closer:modal:memory:save:3", r"closer:modal:memory:save:(?P<draft>\d+)"),
     ("closer:modal:callmove:4:1795111200", r"closer:modal:callmove:(?P<call>\d+):(?P<occ>\d+)"),
+    ("closer:modal:question-time", r"closer:modal:question\-time"),
 ]
 
 

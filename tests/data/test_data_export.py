@@ -77,7 +77,7 @@ async def fill(closer: Closer, fake: Fake, people: People) -> None:
     post = await post_now(fake, people)
     await answer(fake, post, people.alice, ALICE_SKIPPED)
     ask = await fake.click(post, "Skip", people.bob)
-    await fake.click(ask, "Skip it", people.bob)
+    await fake.click(ask, "Not today", people.bob)
     await fake.idle()
     fresh = latest_post(fake, people)
     await answer(fake, fresh, people.alice, "Alice: the mountains, always.")
@@ -138,10 +138,11 @@ async def fill(closer: Closer, fake: Fake, people: People) -> None:
     await rituals.add_goodnight(people.guild.id, people.bob.id, people.alice.id, "Sleep well, Alice", now)
     await fake.idle()
 
-    # Tomorrow's question (09:00 Berlin), answered by Bob only.
-    await closer.at(closer.clock.now() + timedelta(hours=21))
+    # Tomorrow's question (18:00 Berlin, 09:00 for Bob), answered by Bob only.
+    await closer.at(closer.clock.now() + timedelta(hours=29))
     tomorrow = latest_post(fake, people)
     await answer(fake, tomorrow, people.bob, BOB_UNREVEALED)
+    closer.clock.set(closer.clock.now() + timedelta(hours=15))
     await fake.slash(people.alice, "appreciate", message=ALICE_ON_ITS_WAY)  # 00:00 for Bob: it waits
 
 

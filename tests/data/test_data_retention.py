@@ -86,7 +86,7 @@ async def test_a_re_invite_within_30_days_restores_the_space(
     closer.clock.set(START + timedelta(days=20))
     await invite_back(fake, couple, closer)
     assert "Closer is back" in fake.messages(couple.channel)[-1].text
-    day_21 = datetime(2026, 12, 15, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
+    day_21 = datetime(2026, 12, 15, 17, 0, tzinfo=UTC)  # 18:00 in Berlin, the question's time
     await closer.at(day_21)
     assert "Day" in str(fake.messages(couple.channel)[-1].embed)
 

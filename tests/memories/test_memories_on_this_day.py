@@ -15,7 +15,8 @@ from tests.support import Closer, People, png
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def berlin(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+def berlin(year: int, month: int, day: int, hour: int = 18, minute: int = 0) -> datetime:
+    """The question's time for the couple (18:00 in Berlin, 09:00 in Los Angeles) by default."""
     return datetime(year, month, day, hour, minute, tzinfo=BERLIN)
 
 
@@ -41,12 +42,13 @@ def posts(fake: Fake, people: People) -> list[str]:
     return [m.text for m in fake.messages(people.channel) if "On this day" in m.text]
 
 
-async def test_pairing_turns_on_this_day_on_at_nine_in_the_first_partners_zone(
+async def test_pairing_turns_on_this_day_on_at_the_question_time_in_the_first_partners_zone(
     couple: People, closer: Closer, fake: Fake
 ) -> None:
-    """The built-in ritual exists after pairing, every day at 09:00 Berlin, listed with the others."""
+    """The built-in ritual exists after pairing, every day at the question's time (18:00 Berlin, in
+    both partners' awake hours once Bob's zone is known), listed with the others."""
     found = await ritual(closer, couple)
-    assert (found.local_time, found.zone, len(found.weekdays)) == (time(9, 0), "Europe/Berlin", 7)
+    assert (found.local_time, found.zone, len(found.weekdays)) == (time(18, 0), "Europe/Berlin", 7)
     listed = await fake.slash(couple.alice, "ritual list")
     assert "On this day" in listed.text
 
@@ -54,11 +56,11 @@ async def test_pairing_turns_on_this_day_on_at_nine_in_the_first_partners_zone(
 async def test_memories_from_earlier_years_come_back_on_their_day(
     couple: People, closer: Closer, fake: Fake
 ) -> None:
-    """At 09:00 on Nov 25 the Nov 25 memories of earlier years are posted, "N years ago today"."""
+    """At 18:00 on Nov 25 the Nov 25 memories of earlier years are posted, "N years ago today"."""
     await remember(closer, couple, "First date", date(2024, 11, 25))
     await remember(closer, couple, "Engaged", date(2021, 11, 25))
     await remember(closer, couple, "Other day", date(2024, 11, 26))
-    await closer.at(berlin(2026, 11, 25, 8, 59))
+    await closer.at(berlin(2026, 11, 25, 17, 59))
     assert posts(fake, couple) == []
     await closer.at(berlin(2026, 11, 25))
     [post] = posts(fake, couple)

@@ -68,7 +68,7 @@ def run(
 
 
 def test_no_question_repeats_until_the_whole_bank_was_asked() -> None:
-    """432 days, 432 different questions; all in round 1."""
+    """900 days, 900 different questions; all in round 1."""
     picks, _ = run(len(bank()))
     ids = [p.question.id for p in picks]
     assert len(set(ids)) == len(bank())
@@ -78,17 +78,17 @@ def test_no_question_repeats_until_the_whole_bank_was_asked() -> None:
 
 def test_when_the_pool_is_used_up_a_new_round_starts_and_says_so_once() -> None:
     """The day after the last unasked question starts round 2, flagged on that day only."""
-    _, history = run(16, categories=["fun"], tiers=[1])
-    picks, _ = run(3, history, start=START + timedelta(days=16), categories=["fun"], tiers=[1])
+    _, history = run(24, categories=["fun"], tiers=[1])
+    picks, _ = run(3, history, start=START + timedelta(days=24), categories=["fun"], tiers=[1])
     assert [p.round for p in picks] == [2, 2, 2]
     assert [p.new_round for p in picks] == [True, False, False]
 
 
 def test_a_second_round_also_has_no_repeats() -> None:
     """Round 2 again goes through every enabled question once."""
-    picks, _ = run(32, categories=["fears"], tiers=[2])
-    first, second = picks[:16], picks[16:]
-    assert len({p.question.id for p in first}) == 16
+    picks, _ = run(48, categories=["fears"], tiers=[2])
+    first, second = picks[:24], picks[24:]
+    assert len({p.question.id for p in first}) == 24
     assert {p.question.id for p in second} == {p.question.id for p in first}
 
 
@@ -97,9 +97,9 @@ def test_vetoed_questions_never_return() -> None:
     picks, history = run(1, categories=["fun"], tiers=[1])
     vetoed = picks[0].question.id
     history = dataclasses.replace(history, vetoed=frozenset({vetoed}))
-    later, _ = run(45, history, start=START + timedelta(days=1), categories=["fun"], tiers=[1])
+    later, _ = run(69, history, start=START + timedelta(days=1), categories=["fun"], tiers=[1])
     assert vetoed not in {p.question.id for p in later}
-    assert len({p.question.id for p in later}) == 15
+    assert len({p.question.id for p in later}) == 23
 
 
 def test_only_enabled_categories_and_tiers_are_drawn() -> None:
@@ -244,9 +244,9 @@ def test_remaining_counts_per_category_and_before_starting_over() -> None:
     picks, history = run(5, categories=["fun"], tiers=[1])
     history = dataclasses.replace(history, vetoed=frozenset({picks[0].question.id}))
     remaining = remaining_by_category(bank(), history, [1])
-    assert (remaining["fun"].unasked, remaining["fun"].total) == (11, 15)
-    assert (remaining["dreams"].unasked, remaining["dreams"].total) == (16, 16)
-    assert left_in_round(bank(), history, ["fun"], [1]) == 11
+    assert (remaining["fun"].unasked, remaining["fun"].total) == (19, 23)
+    assert (remaining["dreams"].unasked, remaining["dreams"].total) == (24, 24)
+    assert left_in_round(bank(), history, ["fun"], [1]) == 19
 
 
 # -- the streak ----------------------------------------------------------------------------------

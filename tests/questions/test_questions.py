@@ -4,6 +4,8 @@ test_questions_privacy.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from cogs.questions.bank import bank
@@ -224,23 +226,24 @@ async def test_question_answer_before_any_question_explains_how_to_get_one(
 # -- skipping ------------------------------------------------------------------------------------
 
 
-async def test_skip_asks_to_confirm_then_replaces_the_question(
+async def test_skip_offers_two_choices_then_replaces_the_question(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """After confirming, the old post is marked skipped and a new question takes its place."""
+    """Skip asks "Not today" or "Never ask this"; either way the old post says it was skipped
+    (never by whom) and a new question takes its place. (It used to veto at once, naming bob.)"""
     post = await post_now(fake, couple)
     vetoed = question_of(post)
     ask = await fake.click(post, "Skip", couple.bob)
     assert ask.ephemeral
-    assert ask.buttons == ["Skip it", "Cancel"]
+    assert ask.buttons == ["Not today", "Never ask this", "Keep it"]
     assert post.buttons == ["Answer", "Skip"]
-    done = await fake.click(ask, "Skip it", couple.bob)
+    done = await fake.click(ask, "Not today", couple.bob)
     await fake.idle()
-    assert "won't come back" in done.text
+    assert "may come back" in done.text
     assert post.embed is not None
-    assert post.embed["title"] == "Day 1 · skipped"
+    assert post.embed["title"] == "Day 1 · skipped for today"
     assert post.buttons == []
-    assert "bob skipped this one" in post.text
+    assert "bob" not in post.text
     fresh = latest_post(fake, couple)
     assert fresh.id != post.id
     assert fresh.embed is not None
@@ -249,11 +252,11 @@ async def test_skip_asks_to_confirm_then_replaces_the_question(
     assert fresh.buttons == ["Answer", "Skip"]
 
 
-async def test_cancelling_a_skip_changes_nothing(couple: People, fake: Fake, closer: Closer) -> None:
-    """Cancel keeps the question."""
+async def test_keeping_a_question_changes_nothing(couple: People, fake: Fake, closer: Closer) -> None:
+    """Keep it keeps the question."""
     post = await post_now(fake, couple)
     ask = await fake.slash(couple.alice, "question skip")
-    cancelled = await fake.click(ask, "Cancel", couple.alice)
+    cancelled = await fake.click(ask, "Keep it", couple.alice)
     assert "Nothing was changed" in cancelled.text
     assert question_posts(fake, couple) == [post]
     assert post.buttons == ["Answer", "Skip"]
@@ -305,7 +308,7 @@ async def test_history_lists_revealed_questions_newest_first_with_pages(
     first = await post_now(fake, couple)
     await answer(fake, first, couple.alice, "Alice on day one.")
     await answer(fake, first, couple.bob, "Bob on day one.")
-    await closer.at(NEXT_POST)
+    await closer.at(NEXT_POST + timedelta(days=1))
     second = latest_post(fake, couple)
     assert second.id != first.id
     await answer(fake, second, couple.alice, "Alice on day two.")
@@ -385,12 +388,12 @@ async def test_categories_show_unasked_counts_and_save_the_choice(
     await post_now(fake, couple)
     card = await fake.slash(couple.alice, "question categories")
     assert card.ephemeral
-    assert "of 48 unasked" in card.text
-    assert "431 questions to go" in card.text
+    assert "of 72 unasked" in card.text
+    assert "863 questions to go" in card.text  # every category but the opt-in intimacy set
     updated = await fake.select(card, "Categories to draw from", ["fun"], couple.alice)
     assert "✅ 🎲 Fun and quirky" in updated.text
     assert "▫️ 🌠 Dreams and the future" in updated.text
-    await closer.at(NEXT_POST)
+    await closer.at(NEXT_POST + timedelta(days=1))
     post = latest_post(fake, couple)
     assert post.embed is not None
     assert "Fun and quirky" in post.embed["title"]

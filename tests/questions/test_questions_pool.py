@@ -1,6 +1,6 @@
 """Day after day through the emulator: no repeats across the whole enabled pool, and a vetoed
-question never returns. The pool is one category at one depth (16 questions) to keep this fast;
-the pure tests cover the whole 432-question bank."""
+question never returns. The pool is one category at one depth (24 questions) to keep this fast;
+the pure tests cover the whole 900-question bank."""
 
 from __future__ import annotations
 
@@ -29,26 +29,26 @@ async def daily_questions(fake: Fake, closer: Closer, people: People, days: rang
 
 
 async def test_no_question_repeats_across_the_whole_pool(couple: People, fake: Fake, closer: Closer) -> None:
-    """Sixteen days, sixteen different questions; on day 17 the pool starts over, and says so."""
+    """24 days, 24 different questions; on day 25 the pool starts over, and says so."""
     await only_fun_and_light(fake, couple)
-    asked = await daily_questions(fake, closer, couple, range(16))
+    asked = await daily_questions(fake, closer, couple, range(24))
     assert set(asked) == FUN_LIGHT
     assert len(asked) == len(set(asked))
-    (again,) = await daily_questions(fake, closer, couple, range(16, 17))
+    (again,) = await daily_questions(fake, closer, couple, range(24, 25))
     assert again in FUN_LIGHT
     assert "Starting over" in latest_post(fake, couple).text
 
 
 async def test_a_vetoed_question_never_returns(couple: People, fake: Fake, closer: Closer) -> None:
-    """Skipped on day one, it is not asked again in the next two rounds."""
+    """ "Never ask this" on day one: it is not asked again in the next two rounds."""
     await only_fun_and_light(fake, couple)
     await closer.at(NEXT_POST)
     post = latest_post(fake, couple)
     vetoed = question_of(post)
     ask = await fake.click(post, "Skip", couple.alice)
-    await fake.click(ask, "Skip it", couple.alice)
+    await fake.click(ask, "Never ask this", couple.alice)
     await fake.idle()
     replacement = question_of(latest_post(fake, couple))
-    later = await daily_questions(fake, closer, couple, range(1, 31))
+    later = await daily_questions(fake, closer, couple, range(1, 47))
     assert vetoed not in [replacement, *later]
     assert {replacement, *later} == FUN_LIGHT - {vetoed}

@@ -27,20 +27,8 @@ from tests.support import (
     reveal_messages,
     reveal_text,
 )
-
-
-def cog(closer: Closer) -> Any:
-    assert closer.bot is not None
-    found = closer.bot.get_cog("QuestionCog")
-    assert found is not None
-    return found
-
-
-async def the_couple(closer: Closer, people: People) -> Couple:
-    assert closer.bot is not None
-    stored = await closer.bot.couples.get(people.guild.id)
-    assert stored is not None
-    return stored
+from tests.support import question_cog as cog
+from tests.support import stored_couple as the_couple
 
 
 def dms_about(fake: Fake, user: Any, text: str) -> list:
@@ -53,7 +41,9 @@ def dms_about(fake: Fake, user: Any, text: str) -> list:
 async def test_pairing_schedules_the_question_and_tells_the_memory_book(
     closer: Closer, fake: Fake, people: People
 ) -> None:
-    """At pairing: 09:00 in the first partner's zone, evening nudges for both, and the time is announced."""
+    """At pairing: 09:00 in the first partner's zone, evening nudges for both, and the time is announced;
+    once Bob's zone is known the default moves into both partners' awake hours, 18:00 in Berlin =
+    09:00 in Los Angeles, and is announced again. (It used to stay at 09:00 Berlin, midnight for Bob.)"""
     assert closer.bot is not None
     heard: list[tuple[time, str]] = []
 
@@ -62,20 +52,20 @@ async def test_pairing_schedules_the_question_and_tells_the_memory_book(
 
     closer.bot.registry.add("test", Contribution(hooks=((Hook.QUESTION_TIME_CHANGED, listener),)))
     await pair(fake, people.alice, people.bob, people.channel, alice_zone=ALICE_ZONE, bob_zone=BOB_ZONE)
-    assert heard == [(time(9, 0), ALICE_ZONE)]
+    assert heard == [(time(9, 0), ALICE_ZONE), (time(18, 0), ALICE_ZONE)]
     schedules = {(s.kind, s.key): s for s in await closer.bot.schedules.for_guild(people.guild.id)}
     daily = schedules[("question", "")]
-    assert (daily.local_time, daily.zone, daily.fire_at) == (time(9, 0), ALICE_ZONE, NEXT_POST)
+    assert (daily.local_time, daily.zone, daily.fire_at) == (time(18, 0), ALICE_ZONE, NEXT_POST)
     for user in (people.alice, people.bob):
         nudge = schedules[("question_nudge", str(user.id))]
         assert nudge.personal
         assert nudge.local_time == time(20, 0)
 
 
-async def test_the_daily_question_is_posted_at_nine_in_the_first_partners_zone(
+async def test_the_daily_question_is_posted_at_its_time_in_the_first_partners_zone(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """Nothing before 09:00 Berlin; one post at 09:00."""
+    """Nothing before 18:00 Berlin (09:00 for Bob); one post at 18:00."""
     await closer.at(NEXT_POST - timedelta(seconds=1))
     assert question_posts(fake, couple) == []
     await closer.at(NEXT_POST)
@@ -123,13 +113,13 @@ async def test_after_downtime_the_days_question_comes_late_once(
 async def test_the_question_keeps_its_local_time_across_a_dst_change(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """09:00 in Berlin before and after clocks go forward on 28 March 2027."""
+    """18:00 in Berlin before and after clocks go forward on 28 March 2027."""
     await closer.at(datetime(2027, 3, 26, 12, 0, tzinfo=UTC))
     seen = len(question_posts(fake, couple))
     for expected in (
-        datetime(2027, 3, 27, 8, 0, tzinfo=UTC),  # 09:00 CET
-        datetime(2027, 3, 28, 7, 0, tzinfo=UTC),  # 09:00 CEST, the day the clocks change
-        datetime(2027, 3, 29, 7, 0, tzinfo=UTC),
+        datetime(2027, 3, 27, 17, 0, tzinfo=UTC),  # 18:00 CET
+        datetime(2027, 3, 28, 16, 0, tzinfo=UTC),  # 18:00 CEST, the day the clocks change
+        datetime(2027, 3, 29, 16, 0, tzinfo=UTC),
     ):
         await closer.at(expected - timedelta(minutes=1))
         assert len(question_posts(fake, couple)) == seen
@@ -167,23 +157,25 @@ async def test_schedule_moves_the_question_to_the_setters_time_and_zone(
 async def test_schedule_without_options_shows_the_current_settings(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """The time, the zone, the next post, and how to get it by DM."""
+    """The time for each partner, the next post, how to get it by DM, and a button to change it."""
     reply = await fake.slash(couple.alice, "question schedule")
     assert reply.ephemeral
-    assert "09:00" in reply.text
-    assert ALICE_ZONE in reply.text
+    assert "**18:00** your time (09:00 for bob)" in reply.text
     assert "dm_me" in reply.text
+    assert reply.buttons == ["Change the question's time"]
+    own = await fake.slash(couple.bob, "question schedule")
+    assert "**09:00** your time (18:00 for alice)" in own.text
 
 
 async def test_schedule_with_a_bad_time_changes_nothing(couple: People, fake: Fake, closer: Closer) -> None:
-    """An impossible time is explained; the question stays at 09:00."""
+    """An impossible time is explained; the question stays at 18:00."""
     reply = await fake.slash(couple.alice, "question schedule", time="25:00")
     assert reply.ephemeral
     assert "not a time" in reply.text
     assert closer.bot is not None
     daily = await closer.bot.schedules.find("question", couple.guild.id)
     assert daily is not None
-    assert daily.local_time == time(9, 0)
+    assert daily.local_time == time(18, 0)
 
 
 async def test_dm_me_with_a_bad_value_changes_nothing(couple: People, fake: Fake, closer: Closer) -> None:
@@ -198,8 +190,10 @@ async def test_dm_me_with_a_bad_value_changes_nothing(couple: People, fake: Fake
 async def test_dm_me_brings_the_question_at_your_own_morning(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """Bob gets the day's question by DM at 08:30 in Los Angeles and answers from the DM."""
-    await closer.at(NEXT_POST)  # 00:00 for Bob
+    """Bob gets the day's question by DM at 07:30 in Los Angeles (the question is posted at 18:00
+    Berlin, 09:00 for him, the evening before in Alice's time) and answers from the DM."""
+    await fake.slash(couple.alice, "question schedule", time="09:00")  # 00:00 for Bob
+    await closer.at(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
     post = latest_post(fake, couple)
     reply = await fake.slash(couple.bob, "question schedule", dm_me="08:30")
     assert "08:30" in reply.text
@@ -255,6 +249,7 @@ async def test_dm_me_off_stops_the_dms(couple: People, fake: Fake, closer: Close
     assert "won't get the question by DM" in reply.text
     await closer.at(NEXT_POST)
     await closer.at(datetime(2026, 11, 25, 16, 0, tzinfo=UTC))
+    await closer.at(datetime(2026, 11, 25, 17, 0, tzinfo=UTC))
     assert dms_about(fake, couple.bob, "Today's question") == []
 
 
@@ -268,13 +263,13 @@ async def test_a_partner_who_has_not_answered_gets_one_gentle_evening_nudge(
     await closer.at(NEXT_POST)
     post = latest_post(fake, couple)
     await answer(fake, post, couple.bob, "Bob was quick.")
-    await closer.at(datetime(2026, 11, 25, 19, 0, tzinfo=UTC))  # 20:00 in Berlin
+    await closer.at(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))  # 20:00 in Berlin
     nudges = dms_about(fake, couple.alice, "gentle nudge")
     assert len(nudges) == 1
     assert question_of(post) in nudges[0].text
     assert "bob has answered already" in nudges[0].text
     assert "Bob was quick." not in nudges[0].text
-    await closer.at(datetime(2026, 11, 26, 4, 0, tzinfo=UTC))  # 20:00 in Los Angeles
+    await closer.at(datetime(2026, 11, 25, 4, 0, tzinfo=UTC))  # 20:00 in Los Angeles
     assert dms_about(fake, couple.bob, "gentle nudge") == []
 
 
@@ -285,8 +280,8 @@ async def test_a_nudge_is_sent_once_per_question(couple: People, fake: Fake, clo
     daily = await closer.bot.schedules.find("question", couple.guild.id)
     assert daily is not None
     await closer.bot.scheduler.pause(daily.id)  # no new question tomorrow
+    await closer.at(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))
     await closer.at(datetime(2026, 11, 25, 19, 0, tzinfo=UTC))
-    await closer.at(datetime(2026, 11, 26, 19, 0, tzinfo=UTC))
     assert len(dms_about(fake, couple.alice, "gentle nudge")) == 1
 
 
@@ -294,8 +289,9 @@ async def test_the_nudge_moves_before_quiet_hours_that_cover_the_evening(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
     """Quiet from 19:00: Alice's nudge comes at 18:00, never later that night or at dawn."""
+    await fake.slash(couple.alice, "question schedule", time="09:00")
     await fake.slash(couple.alice, "couple quiet", start="19:00", end="08:00")
-    await closer.at(NEXT_POST)
+    await closer.at(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
     await closer.at(datetime(2026, 11, 25, 16, 59, tzinfo=UTC))
     assert dms_about(fake, couple.alice, "gentle nudge") == []
     await closer.at(datetime(2026, 11, 25, 17, 0, tzinfo=UTC))  # 18:00 in Berlin
@@ -318,8 +314,8 @@ async def test_a_nudge_held_by_quiet_hours_is_dropped_not_sent_at_dawn(
         label="Question nudge for alice",
     )
     await closer.at(NEXT_POST)
-    await closer.at(datetime(2026, 11, 25, 19, 0, tzinfo=UTC))  # 20:00 in Berlin
-    await closer.at(datetime(2026, 11, 26, 7, 0, tzinfo=UTC))  # 08:00 in Berlin, quiet hours end
+    await closer.at(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))  # 20:00 in Berlin
+    await closer.at(datetime(2026, 11, 25, 7, 0, tzinfo=UTC))  # 08:00 in Berlin, quiet hours end
     assert dms_about(fake, couple.alice, "gentle nudge") == []
     ledger = await closer.bot.schedules.recent(couple.guild.id, limit=50)
     assert any(d.label == "Question nudge for alice" and d.status == "skipped" for d in ledger)
@@ -363,7 +359,7 @@ async def test_the_streak_counts_answers_by_each_partners_own_date(
     await closer.at(NEXT_POST)
     day_one = latest_post(fake, couple)
     await answer(fake, day_one, couple.alice, "Alice, day one.")
-    closer.clock.set(datetime(2026, 11, 26, 6, 0, tzinfo=UTC))  # 22:00 on the 25th in Los Angeles
+    closer.clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))  # 22:00 on the 24th in Los Angeles
     await answer(fake, day_one, couple.bob, "Bob, late in his evening.")
     await closer.at(NEXT_POST + timedelta(days=1))
     day_two = latest_post(fake, couple)
@@ -382,14 +378,14 @@ async def test_a_late_post_after_downtime_never_breaks_the_streak(
     await answer(fake, day_one, couple.alice, "One.")
     await answer(fake, day_one, couple.bob, "One too.")
     await closer.stop()
-    closer.clock.set(datetime(2026, 11, 26, 22, 30, tzinfo=UTC))  # 23:30 in Berlin
+    closer.clock.set(datetime(2026, 11, 25, 22, 30, tzinfo=UTC))  # 23:30 in Berlin
     await closer.start()
     await closer.run_due()
     day_two = latest_post(fake, couple)
     assert "Posted late" in day_two.text
-    closer.clock.set(datetime(2026, 11, 26, 23, 30, tzinfo=UTC))  # 15:30 in Los Angeles
+    closer.clock.set(datetime(2026, 11, 25, 23, 30, tzinfo=UTC))  # 15:30 in Los Angeles
     await answer(fake, day_two, couple.bob, "Bob, same afternoon.")
-    await closer.at(datetime(2026, 11, 27, 10, 0, tzinfo=UTC))  # the next morning in Berlin
+    await closer.at(datetime(2026, 11, 26, 10, 0, tzinfo=UTC))  # the next morning in Berlin
     await answer(fake, day_two, couple.alice, "Alice, the next morning.")
     status = await fake.slash(couple.bob, "couple status")
     assert "🔥 2 days in a row" in status.text
@@ -525,7 +521,8 @@ async def test_a_restored_space_gets_its_question_time_dm_copy_and_nudges_back(
 async def test_a_restored_space_without_schedules_gets_the_defaults_and_its_pending_reveal(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """No rows: 09:00 in the first partner's zone; a reveal saved but never posted is posted."""
+    """No rows: the default in both partners' awake hours (18:00 in the first partner's zone); a
+    reveal saved but never posted is posted."""
     assert closer.bot is not None
     post = await post_now(fake, couple)
     await answer(fake, post, couple.alice, "Saved before the move.")
@@ -545,7 +542,7 @@ async def test_a_restored_space_without_schedules_gets_the_defaults_and_its_pend
     await closer.bot.registry.emit(Hook.SPACE_RESTORED, await the_couple(closer, couple))
     daily = await closer.bot.schedules.find("question", couple.guild.id)
     assert daily is not None
-    assert (daily.local_time, daily.zone) == (time(9, 0), ALICE_ZONE)
+    assert (daily.local_time, daily.zone) == (time(18, 0), ALICE_ZONE)
     await closer.run_due()
     assert len(reveal_messages(fake, couple)) == 1
     assert "Saved, never revealed." in reveal_text(fake, couple)
@@ -613,11 +610,12 @@ async def test_the_digest_counts_questions_answered_together_this_week(
 async def test_talking_points_offer_skipped_and_unasked_questions_and_the_latest_answers(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """The call card gets the skipped question, one never asked, and the latest revealed answers."""
+    """The call card gets the question set aside "Not today", one never asked, and the latest
+    revealed answers."""
     post = await post_now(fake, couple)
     skipped = question_of(post)
     ask = await fake.click(post, "Skip", couple.alice)
-    await fake.click(ask, "Skip it", couple.alice)
+    await fake.click(ask, "Not today", couple.alice)
     await fake.idle()
     fresh = latest_post(fake, couple)
     await answer(fake, fresh, couple.alice, "Alice's revealed answer.")
@@ -626,7 +624,7 @@ async def test_talking_points_offer_skipped_and_unasked_questions_and_the_latest
         await cog(closer).talking_points_section(await the_couple(closer, couple), closer.clock.now())
     )
     questions = sections["Questions to talk about"]
-    assert f"• {skipped} _(from your skipped pile)_" in questions
+    assert f"• {skipped} _(you saved it for another day)_" in questions
     assert "_(not asked yet)_" in questions
     assert question_of(fresh) not in questions
     follow_up = sections["Follow up on your latest answers"]

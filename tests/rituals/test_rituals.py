@@ -144,7 +144,7 @@ async def test_gratitude_lists_are_revealed_together(couple: People, fake: Fake,
     """Alice's three things stay hidden until Bob shared his; then both lists are shown."""
     await add(fake, couple.alice, template="gratitude", time="20:00", day="tuesday")
     await closer.at(TUESDAY_20_BERLIN)
-    post = await fake.wait_for_message(couple.channel, lambda m: "Gratitude" in m.text)
+    post = await fake.wait_for_message(couple.channel, lambda m: "Share mine" in m.buttons)
     first = await share(fake, post, couple.alice, ["coffee", "your laugh", "sunshine"])
     assert "once bob has shared" in first.text
     assert "your laugh" not in " ".join(m.text for m in fake.messages(couple.channel))
@@ -161,7 +161,7 @@ async def test_gratitude_needs_all_three_things(couple: People, fake: Fake, clos
     """Blank entries are refused with an explanation and nothing is saved."""
     await add(fake, couple.alice, template="gratitude", time="20:00", day="tuesday")
     await closer.at(TUESDAY_20_BERLIN)
-    post = await fake.wait_for_message(couple.channel, lambda m: "Gratitude" in m.text)
+    post = await fake.wait_for_message(couple.channel, lambda m: "Share mine" in m.buttons)
     reply = await share(fake, post, couple.alice, ["coffee", "   ", "sunshine"])
     assert reply.ephemeral
     assert "all three" in reply.text

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from bot.db.connection import Database
 from bot.db.question_models import (
     CATEGORIES,
+    DEFAULT_CATEGORIES,
     OWN_PREFIX,
     TIERS,
     Answer,
@@ -24,22 +25,22 @@ from bot.db.question_models import (
     QuestionDay,
     QuestionSettings,
     Saved,
-    StreakDay,
-    Veto,
     answer_from_row,
     day_from_row,
     own_from_row,
 )
 from bot.db.repositories.question_archive import QuestionArchive
-from bot.timeutil import from_unix, to_unix
+from bot.db.repositories.question_history import QuestionHistory
+from bot.timeutil import to_unix
 
 
 def _csv(values: Iterable[object]) -> str:
     return ",".join(str(v) for v in sorted(values, key=str))
 
 
-class QuestionRepository(QuestionArchive):
-    """The daily question's tables (the data export's reads and writes: :class:`QuestionArchive`)."""
+class QuestionRepository(QuestionArchive, QuestionHistory):
+    """The daily question's tables (the data export's reads and writes: :class:`QuestionArchive`;
+    the reads of the past: :class:`QuestionHistory`)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -70,7 +71,7 @@ class QuestionRepository(QuestionArchive):
             row = await tx.fetchone(
                 "SELECT categories, tiers FROM question_settings WHERE guild_id = ?", (guild_id,)
             )
-            current_cats = row["categories"] if row else _csv(CATEGORIES)
+            current_cats = row["categories"] if row else _csv(DEFAULT_CATEGORIES)
             current_tiers = row["tiers"] if row else _csv(TIERS)
             new_cats = _csv(categories) if categories is not None else current_cats
             new_tiers = _csv(tiers) if tiers is not None else current_tiers
@@ -101,37 +102,50 @@ class QuestionRepository(QuestionArchive):
 
     async def history(self, guild_id: int) -> History:
         """The couple's history as :func:`cogs.questions.rules.choose` reads it: one grouped pass over a
-        covering index, plus the (small) vetoes and own questions."""
+        covering index (days skipped apart: a question set aside "Not today" is not asked), plus the
+        (small) vetoes and own questions."""
         stats = await self.db.fetchall(
-            "SELECT question_id, COUNT(*) AS days, SUM(repeat_of IS NULL) AS asked, MAX(local_date) AS last_date, "
+            "SELECT question_id, SUM(status <> 'skipped') AS days, "
+            "SUM(status <> 'skipped' AND repeat_of IS NULL) AS asked, "
+            "MAX(CASE WHEN status <> 'skipped' THEN local_date END) AS last_date, "
             "MAX(CASE WHEN status = 'revealed' THEN id END) AS revealed_day, "
-            "MAX(CASE WHEN repeat_of IS NOT NULL THEN local_date END) AS last_repeat "
-            "FROM question_days WHERE guild_id = ? AND status <> 'skipped' GROUP BY question_id",
+            "MAX(CASE WHEN status <> 'skipped' AND repeat_of IS NOT NULL THEN local_date END) AS last_repeat, "
+            "MAX(CASE WHEN status = 'skipped' THEN local_date END) AS skipped_on "
+            "FROM question_days WHERE guild_id = ? GROUP BY question_id",
             (guild_id,),
         )
+        vetoed = frozenset(
+            r[0]
+            for r in await self.db.fetchall(
+                "SELECT question_id FROM question_vetoes WHERE guild_id = ?", (guild_id,)
+            )
+        )
         asked: dict[str, Asked] = {}
+        set_aside: dict[str, date] = {}
         days = 0
         last_repeat: str | None = None
         latest: tuple[str, str] | None = None  # (date, question id) of the newest question day
         for r in stats:
+            if r["skipped_on"] and r["question_id"] not in vetoed:
+                set_aside[r["question_id"]] = date.fromisoformat(r["skipped_on"])
             last_date = r["last_date"]
+            if last_date is None:
+                continue  # only ever skipped
             asked[r["question_id"]] = Asked(int(r["asked"]), date.fromisoformat(last_date), r["revealed_day"])
             days += r["days"]
             if r["last_repeat"] and (last_repeat is None or r["last_repeat"] > last_repeat):
                 last_repeat = r["last_repeat"]
             if latest is None or last_date > latest[0]:
                 latest = (last_date, r["question_id"])
-        vetoed = await self.db.fetchall(
-            "SELECT question_id FROM question_vetoes WHERE guild_id = ?", (guild_id,)
-        )
         own = await self.own_questions(guild_id)
         return History(
             asked=asked,
-            vetoed=frozenset(r[0] for r in vetoed),
+            vetoed=vetoed,
             own=tuple(o.question for o in own),
             days=days,
             last_was_own=latest is not None and latest[1].startswith(OWN_PREFIX),
             last_repeat=date.fromisoformat(last_repeat) if last_repeat else None,
+            set_aside=set_aside,
         )
 
     async def attempts(self, guild_id: int, local_date: date) -> int:
@@ -222,6 +236,29 @@ class QuestionRepository(QuestionArchive):
     async def set_thread(self, day_id: int, thread_id: int) -> None:
         await self.db.execute("UPDATE question_days SET thread_id = ? WHERE id = ?", (thread_id, day_id))
 
+    async def close(self, day_id: int, now: datetime) -> bool:
+        """The day ended before both answered: close it (False when it is revealed, skipped or
+        closed already)."""
+        return (
+            await self.db.execute_count(
+                "UPDATE question_days SET closed_at = ? WHERE id = ? AND status = 'open' AND closed_at IS NULL",
+                (to_unix(now), day_id),
+            )
+            == 1
+        )
+
+    async def unclosed_days(self, close_kind: str, *, guild_id: int | None = None) -> list[QuestionDay]:
+        """Open days (not closed yet) with no closing planned: days from before closing existed, or
+        an import's (one server's with ``guild_id``)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM question_days d WHERE status = 'open' AND closed_at IS NULL "
+            "AND (:guild IS NULL OR guild_id = :guild) AND NOT EXISTS (SELECT 1 FROM schedules s "
+            "WHERE s.kind = :kind AND IFNULL(s.guild_id, 0) = d.guild_id AND s.key = CAST(d.id AS TEXT)) "
+            "ORDER BY id",
+            {"guild": guild_id, "kind": close_kind},
+        )
+        return [day_from_row(r) for r in rows]
+
     async def unposted_reveals(self, limit: int = 100, *, guild_id: int | None = None) -> list[QuestionDay]:
         """Revealed days whose reveal was never posted (Closer stopped in between); of one server
         when ``guild_id`` is given."""
@@ -243,6 +280,19 @@ class QuestionRepository(QuestionArchive):
         """A partner's own answer (for their own eyes: the modal's prefill, their export)."""
         row = await self.db.fetchone(
             "SELECT * FROM question_answers WHERE day_id = ? AND user_id = ?", (day_id, user_id)
+        )
+        return answer_from_row(row) if row else None
+
+    async def earlier_answer(
+        self, guild_id: int, question_id: str, user_id: int, before: int
+    ) -> Answer | None:
+        """A partner's own answer to the same question on an earlier day that was never revealed
+        (set aside, or closed): the form fills it in when the question comes back."""
+        row = await self.db.fetchone(
+            "SELECT a.* FROM question_answers a JOIN question_days d ON d.id = a.day_id "
+            "WHERE d.guild_id = ? AND d.question_id = ? AND a.user_id = ? AND d.id < ? "
+            "AND d.status <> 'revealed' ORDER BY d.id DESC LIMIT 1",
+            (guild_id, question_id, user_id, before),
         )
         return answer_from_row(row) if row else None
 
@@ -271,13 +321,15 @@ class QuestionRepository(QuestionArchive):
         ``on_time`` once earned is kept when the answer is replaced later.
         """
         async with self.db.transaction() as tx:
-            day = await tx.fetchone("SELECT status FROM question_days WHERE id = ?", (day_id,))
+            day = await tx.fetchone("SELECT status, closed_at FROM question_days WHERE id = ?", (day_id,))
             if day is None:
                 return Saved("missing")
             if day["status"] == "revealed":
                 return Saved("locked")
             if day["status"] == "skipped":
                 return Saved("skipped")
+            if day["closed_at"] is not None:
+                return Saved("closed")
             existed = await tx.fetchval(
                 "SELECT 1 FROM question_answers WHERE day_id = ? AND user_id = ?", (day_id, user_id)
             )
@@ -301,21 +353,25 @@ class QuestionRepository(QuestionArchive):
 
     # -- skipping and nudges -----------------------------------------------------------------------
 
-    async def skip(self, day_id: int, user_id: int, now: datetime) -> QuestionDay | None:
-        """Veto an open question: the day is set aside and the question never returns.
+    async def skip(self, day_id: int, user_id: int, now: datetime, *, never: bool) -> QuestionDay | None:
+        """Skip an open question: the day is set aside (answers already written stay, for their
+        writers). ``never``: the question is vetoed, never asked again; otherwise ("Not today") it
+        may come back.
 
-        None when it is not open any more (revealed, or skipped already).
+        None when it is not open any more (revealed, closed, or skipped already).
         """
         async with self.db.transaction() as tx:
             cursor = await tx.execute(
                 "UPDATE question_days SET status = 'skipped', skipped_by = ?, skipped_at = ? "
-                "WHERE id = ? AND status = 'open'",
+                "WHERE id = ? AND status = 'open' AND closed_at IS NULL",
                 (user_id, to_unix(now), day_id),
             )
             if cursor.rowcount != 1:
                 return None
             row = await tx.fetchone("SELECT * FROM question_days WHERE id = ?", (day_id,))
             assert row is not None
+            if not never:
+                return day_from_row(row)
             await tx.execute(
                 "INSERT INTO question_vetoes (guild_id, question_id, question, category, vetoed_by, vetoed_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -330,92 +386,21 @@ class QuestionRepository(QuestionArchive):
             )
         return day_from_row(row)
 
-    async def vetoes(self, guild_id: int) -> list[Veto]:
-        rows = await self.db.fetchall(
-            "SELECT * FROM question_vetoes WHERE guild_id = ? ORDER BY vetoed_at DESC", (guild_id,)
-        )
-        return [
-            Veto(r["question_id"], r["question"], r["category"], r["vetoed_by"], from_unix(r["vetoed_at"]))
-            for r in rows
-        ]
-
-    async def revealed_question_ids(self, guild_id: int) -> frozenset[str]:
-        rows = await self.db.fetchall(
-            "SELECT DISTINCT question_id FROM question_days WHERE guild_id = ? AND status = 'revealed'",
-            (guild_id,),
-        )
-        return frozenset(r[0] for r in rows)
-
     async def record_nudge(self, day_id: int, user_id: int, now: datetime) -> None:
         await self.db.execute(
             "INSERT INTO question_nudges (day_id, user_id, nudged_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (day_id, user_id, to_unix(now)),
         )
 
+    async def forget_nudge(self, day_id: int, user_id: int) -> None:
+        """What stood in for the nudge didn't go out: the nudge may come after all."""
+        await self.db.execute(
+            "DELETE FROM question_nudges WHERE day_id = ? AND user_id = ?", (day_id, user_id)
+        )
+
     async def nudged(self, day_id: int, user_id: int) -> bool:
         return bool(
             await self.db.fetchval(
                 "SELECT 1 FROM question_nudges WHERE day_id = ? AND user_id = ?", (day_id, user_id)
-            )
-        )
-
-    # -- history, streak, digest -------------------------------------------------------------------
-
-    async def revealed_count(self, guild_id: int) -> int:
-        return int(
-            await self.db.fetchval(
-                "SELECT COUNT(*) FROM question_days WHERE guild_id = ? AND status = 'revealed'", (guild_id,)
-            )
-        )
-
-    async def revealed_page(self, guild_id: int, offset: int, limit: int = 1) -> list[QuestionDay]:
-        """Revealed days, newest first."""
-        rows = await self.db.fetchall(
-            "SELECT * FROM question_days WHERE guild_id = ? AND status = 'revealed' "
-            "ORDER BY local_date DESC, id DESC LIMIT ? OFFSET ?",
-            (guild_id, limit, offset),
-        )
-        return [day_from_row(r) for r in rows]
-
-    async def streak_facts(self, guild_id: int, since: date | None = None) -> list[StreakDay]:
-        """Every live day (from ``since``) with when it reached the couple, and who answered it in
-        time (never the texts), in one grouped query."""
-        rows = await self.db.fetchall(
-            "SELECT d.local_date, COALESCE(d.posted_at, d.created_at) AS reached, "
-            "group_concat(a.user_id || ':' || a.on_time) AS answers "
-            "FROM question_days d LEFT JOIN question_answers a ON a.day_id = d.id "
-            "WHERE d.guild_id = ? AND d.status <> 'skipped' AND d.local_date >= ? "
-            "GROUP BY d.id ORDER BY d.local_date",
-            (guild_id, since.isoformat() if since else ""),
-        )
-        days = []
-        for r in rows:
-            answered: dict[int, bool] = {}
-            for item in (r["answers"] or "").split(","):
-                if item:
-                    user, _, on_time = item.partition(":")
-                    answered[int(user)] = on_time == "1"
-            days.append(StreakDay(date.fromisoformat(r["local_date"]), from_unix(r["reached"]), answered))
-        return days
-
-    async def streak_stamp(self, guild_id: int, before: date) -> tuple[int, ...]:
-        """A fingerprint of the live days before ``before`` and their answers: it changes when
-        any of them is added, removed, skipped or answered differently."""
-        row = await self.db.fetchone(
-            "SELECT COUNT(DISTINCT d.id), IFNULL(MAX(d.id), 0), IFNULL(SUM(d.id), 0), COUNT(a.day_id), "
-            "IFNULL(SUM(a.on_time), 0), IFNULL(SUM(a.user_id % 1000003), 0) "
-            "FROM question_days d LEFT JOIN question_answers a ON a.day_id = d.id "
-            "WHERE d.guild_id = ? AND d.status <> 'skipped' AND d.local_date < ?",
-            (guild_id, before.isoformat()),
-        )
-        assert row is not None
-        return tuple(int(v) for v in row)
-
-    async def revealed_since(self, guild_id: int, since: date) -> int:
-        """Questions answered together (revealed) on days from ``since``."""
-        return int(
-            await self.db.fetchval(
-                "SELECT COUNT(*) FROM question_days WHERE guild_id = ? AND status = 'revealed' AND local_date >= ?",
-                (guild_id, since.isoformat()),
             )
         )
