@@ -30,7 +30,7 @@ from bot.db.repositories.checkins import CheckIn, CheckinRepository, Sharing
 from bot.db.repositories.schedules import ScheduleRepository
 from bot.moods import checkin_day
 from bot.scheduler import Attachment, DeliveryFailed, Kind, Occurrence, Scheduler, Sent, default_deadline
-from bot.scheduler.outbox import next_allowed
+from bot.scheduler.outbox import DM_GAP, next_allowed
 from cogs.checkins import rules
 from cogs.checkins.embeds import idea_text, note_embed, share_embed
 from cogs.checkins.rules import IDEA_MEMORY, News, Telling
@@ -79,7 +79,7 @@ class PartnerNews:
         now = self.clock.now()
         changed = before is None or (before.mood, before.note) != (checkin.mood, checkin.note)
         schedule = await self.schedules.find(SHARE, couple.guild_id, key)
-        if changed or settled or schedule is None or schedule.once_at is None:
+        if changed or settled or schedule is None or schedule.next_due is None:
             schedule = await self.for_partner(
                 SHARE,
                 couple,
@@ -89,7 +89,8 @@ class PartnerNews:
                 f"{partner.display_name}'s check-in news",
                 {"about": partner.user_id, "day": checkin.day.isoformat(), "settled": settled},
             )
-        await self.note_low_streak(couple, partner, checkin, schedule.once_at or now)
+        # A third low day's note comes after the news, not racing it for the same minute.
+        await self.note_low_streak(couple, partner, checkin, (schedule.once_at or now) + DM_GAP)
         telling = await self.telling(couple, other, checkin, schedule, settled=settled)
         return telling, (schedule if telling.news is News.NOW else None)
 
