@@ -144,7 +144,10 @@ class RitualService:
                     at=ritual.local_time,
                     weekdays=ritual.weekdays,
                     key=schedule_key(ritual.id),
-                    label=f"{label} (#{ritual.id})",
+                    # A built-in (the weekly digest) is one of a kind: its name says which.
+                    label=label
+                    if template is not None and not template.addable
+                    else f"{label} (#{ritual.id})",
                     zone=ritual.zone,
                     owner_id=ritual.created_by,
                     payload=payload,

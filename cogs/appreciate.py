@@ -59,6 +59,7 @@ class Sending:
     at: datetime  # when it was written
     held_until: datetime | None  # when it reaches a partner in their quiet hours
     delivery: Delivery | None  # the attempt at once (None while held)
+    retry_at: datetime | None = None  # held back a moment after the attempt: when it goes
 
 
 class Appreciations:
@@ -95,7 +96,13 @@ class Appreciations:
         if schedule.fire_at is not None and schedule.fire_at > now:
             return Sending(now, schedule.fire_at, None)
         await self.scheduler.process(schedule.id)
-        return Sending(now, None, await self.schedules.delivery(schedule.id, now))
+        delivery = await self.schedules.delivery(schedule.id, now)
+        if delivery is not None and delivery.status == "retry":
+            # Held back a moment (the DM budget spaces messages out, or Discord is slow): it goes
+            # on its own at the next moment it may; the sender hears when, not a failure.
+            later = await self.schedules.get(schedule.id)
+            return Sending(now, None, delivery, later.fire_at if later else None)
+        return Sending(now, None, delivery)
 
     async def deliver(self, occurrence: Occurrence) -> Sent | None:
         couple = occurrence.couple
@@ -129,9 +136,19 @@ def sending_text(couple: Couple, other: Partner, sending: Sending) -> str:
             else "by DM"
         )
         return f"Sent to {other.display_name} {where} 💌 It's kept with your other notes."
-    reason = f" ({delivery.detail})" if delivery and delivery.detail else ""
+    if delivery is not None and delivery.status == "retry":
+        when = f" {discord_timestamp(sending.retry_at, 'R')}" if sending.retry_at else " soon"
+        return (
+            f"Saved 💌 It will reach {other.display_name}{when}: Closer spaces out its messages to "
+            "them. It's kept with your other notes."
+        )
+    why = (
+        ": their DMs and your shared channel are closed to Closer"
+        if delivery is not None and delivery.status == "failed"
+        else ""
+    )
     return (
-        f"I couldn't deliver it to {other.display_name} right now{reason}. Your note is saved; "
+        f"I couldn't deliver it to {other.display_name} right now{why}. Your note is saved; "
         "it will be in your data export."
     )
 

@@ -1,6 +1,6 @@
 """The check-ins' part of the export (``checkins``): each partner's sharing level and love
-languages, the requester's check-ins and the partner's as they share them (the repository's
-rule); each partner's check-in time as a choice (``schedules``), armed again by the service on
+languages, the requester's check-ins and the partner's as each was shared (the repository's
+rule: an entry's own level, never the current one); each partner's check-in time as a choice (``schedules``), armed again by the service on
 ``Hook.SPACE_RESTORED``."""
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ from bot.db.repositories.checkins import CheckinRepository
 from cogs.checkins.service import ASK
 
 LOVE = Literal["words", "time", "gifts", "service", "touch"]
+LEVEL = Literal["full", "mood", "nothing"]
 
 
 class SharingDoc(Model):
     user_id: Snowflake
-    level: Literal["full", "mood", "nothing"]
+    level: LEVEL
 
 
 class LoveLanguagesDoc(Model):
@@ -55,13 +56,18 @@ class CheckinDoc(Model):
     zone: ZoneName
     created_at: Instant
     updated_at: Instant
+    sharing: LEVEL | None = Field(
+        default=None,
+        description="what the partner was shown of this check-in (its level when it was made); "
+        "missing in older exports: the partner's sharing level",
+    )
 
 
 class CheckinsDoc(Model):
     sharing: Annotated[list[SharingDoc], Field(max_length=2)]
     love_languages: Annotated[list[LoveLanguagesDoc], Field(max_length=2)]
     entries: Annotated[list[CheckinDoc], Field(max_length=MANY)] = Field(
-        description="the requester's check-ins, and the partner's as they share them"
+        description="the requester's check-ins, and the partner's as each was shared"
     )
 
 
@@ -74,6 +80,7 @@ def plan(c: CheckinsDoc, importing: Importing) -> Rows:
         {ll.user_id for ll in c.love_languages}
     ) != len(c.love_languages):
         raise ExportRefused("That export lists a partner's check-in settings twice.")
+    levels = {s.user_id: s.level for s in c.sharing}
     return {
         "checkin_sharing": tuple(
             {"user_id": uid(s.user_id), "level": s.level, "updated_at": importing.exported_at}
@@ -97,6 +104,7 @@ def plan(c: CheckinsDoc, importing: Importing) -> Rows:
                 "zone": zone(e.zone),
                 "created_at": unix(e.created_at),
                 "updated_at": unix(e.updated_at),
+                "sharing": e.sharing or levels.get(e.user_id, "full"),
                 # Told and suggested long ago, in the old server: nothing is sent again.
                 "told_at": unix(e.updated_at),
                 "suggested_at": None,
@@ -142,6 +150,7 @@ class CheckinsArchive(ArchivePart[CheckinRepository]):
                     "zone": c["zone"],
                     "created_at": instant(c["created_at"]),
                     "updated_at": instant(c["updated_at"]),
+                    "sharing": c["sharing"],
                 }
                 for c in await repo.export_checkins(guild_id, request.user_id)
             ],

@@ -17,7 +17,7 @@ from cogs.checkins.archive import CheckinsArchive
 from cogs.checkins.embeds import ask_content, saved_content, sharing_set, texts
 from cogs.checkins.rules import pick
 from cogs.checkins.service import CheckinService
-from cogs.checkins.views import CheckinButton, NoteModal, ask_view
+from cogs.checkins.views import CheckinButton, NoteModal, ask_items, ask_view
 
 SHARING_CHOICES = [
     app_commands.Choice(name="Full: my mood and my note", value=Sharing.FULL.value),
@@ -32,7 +32,7 @@ class CheckinCog(
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
         repo = CheckinRepository(bot.db)
-        self.service = CheckinService(repo, bot.scheduler, bot.schedules, bot.clock, ask_view)
+        self.service = CheckinService(repo, bot.scheduler, bot.schedules, bot.clock, ask_items)
         self.archive = CheckinsArchive(repo)
 
     def contribution(self) -> Contribution:
@@ -59,7 +59,9 @@ class CheckinCog(
         day = service.today(couple, partner)
         today = await service.repo.get(couple.guild_id, partner.user_id, day)
         if today is not None:
-            content = saved_content(today, level, other)
+            telling = await service.telling_now(couple, partner, today)
+            tip = await service.languages_tip(couple, partner, today)
+            content = saved_content(today, telling, other, service.now(), tip=tip)
             view = ask_view(couple.guild_id, partner.user_id, selected=today.mood, has_note=bool(today.note))
         else:
             question = pick(texts()["ask"], f"{partner.user_id}:{day}")
@@ -104,7 +106,7 @@ class CheckinCog(
         """What your partner sees of your check-ins: full, mood only, or nothing."""
         couple, partner = current(interaction)
         chosen = Sharing(level.value)
-        await self.service.repo.set_sharing(couple.guild_id, partner.user_id, chosen, self.bot.clock.now())
+        await self.service.set_sharing(couple, partner, chosen)
         await interaction.response.send_message(
             sharing_set(chosen, couple.other(partner.user_id)), ephemeral=True
         )

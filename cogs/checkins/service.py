@@ -1,56 +1,55 @@
-"""Check-ins: the daily ask, saving a mood, telling the other partner, ideas and gentle notes.
+"""Check-ins: the daily ask, saving a mood, and what the other partner is told.
 
 Each partner is asked "how are you doing?" by DM at their own time (a personal schedule: their
 zone, trips and quiet hours), answers with a mood and an optional note, and decides what the other
-partner sees. The other partner is told (a personal one-off, so never in their quiet hours), with
-an idea fitted to the love languages on a low day, and a gentle note when the low days or the
-silence last three days. No interaction handling here: the cog and the buttons call this.
+partner sees; each check-in keeps the level it was made under. What the other partner hears (the
+news once a day, ideas, gentle notes) is :mod:`cogs.checkins.news`. The ask may travel inside
+another DM due within the hour (the evening's question nudge: one evening message). No
+interaction handling here: the cog and the buttons call this.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, time
 from typing import Any
 
 import discord
 
 from bot.clock import Clock
-from bot.content import load
 from bot.db.models import Couple, Partner, Schedule
 from bot.db.repositories.checkins import KEEP, CheckIn, CheckinRepository, Sharing
 from bot.db.repositories.schedules import ScheduleRepository
 from bot.moods import checkin_day, day_end, day_of
-from bot.scheduler import DeliveryFailed, Kind, Occurrence, Scheduler, Sent, default_deadline, describe
+from bot.scheduler import Attachment, Kind, Occurrence, Scheduler, Sent
 from bot.timeutil import ALL_DAYS
 from cogs.checkins import rules
-from cogs.checkins.embeds import (
-    ask_content,
-    idea_text,
-    languages_line,
-    mood_label,
-    note_embed,
-    share_embed,
-    texts,
-)
+from cogs.checkins.embeds import ask_content, ask_embed, languages_line, mood_label, texts
+from cogs.checkins.news import NOTE, SETTLE, SHARE, PartnerNews, owner, until_quiet
+from cogs.checkins.rules import Telling
+
+__all__ = ["ASK", "NOTE", "SETTLE", "SHARE", "CheckinService"]
 
 ASK = "checkin"  # the daily "how are you doing?" (personal, key = user id)
-SHARE = "checkin_share"  # telling the other partner (personal to them, key = the user checking in)
-NOTE = "checkin_note"  # a gentle note after three low or silent days (key names the streak)
 
 DEFAULT_ASK_TIME = time(20, 0)
-# Telling the partner waits this long after a check-in, so a note added right after the mood
-# arrives in the same message (each change within the delay restarts it).
-NOTIFY_DELAY = timedelta(minutes=2)
+# The ask's buttons when it travels inside another DM: below that DM's own (rows 0-2).
+ATTACHED_ROW = 3
 
-AskView = Callable[[int, int], discord.ui.View]  # (guild id, user id): the ask's mood buttons
+# (guild id, user id, first row, selected mood, has a note): the ask's mood and note buttons.
+AskItems = Callable[..., Sequence[discord.ui.Item[Any]]]
+
+
+def ask_label(at: time) -> str:
+    """What the ledger calls a partner's ask (they see it in ``/couple status``)."""
+    return "Evening check-in" if at.hour >= 16 else "Daily check-in"
 
 
 class CheckinService:
     """What the commands, buttons and scheduled posts of check-ins do (no interaction handling).
 
-    ``ask_view`` builds the mood buttons an ask is sent with (the buttons live in ``views``).
+    ``ask_items`` builds the mood buttons an ask is sent with (the buttons live in ``views``).
     """
 
     def __init__(
@@ -59,21 +58,24 @@ class CheckinService:
         scheduler: Scheduler,
         schedules: ScheduleRepository,
         clock: Clock,
-        ask_view: AskView,
+        ask_items: AskItems,
     ) -> None:
         self.repo = repo
         self.scheduler = scheduler
         self.schedules = schedules
         self.clock = clock
-        self.ask_view = ask_view
+        self.ask_items = ask_items
+        self.news = PartnerNews(repo, scheduler, schedules, clock)
         self._locks: dict[tuple[int, int], asyncio.Lock] = {}
 
     def kinds(self) -> list[Kind]:
-        return [
-            Kind(ASK, self.deliver_ask, self.ask_deadline),
-            Kind(SHARE, self.deliver_share, self.awake_deadline),
-            Kind(NOTE, self.deliver_note, self.awake_deadline),
-        ]
+        return [Kind(ASK, self.deliver_ask, self.ask_deadline, attach=self.attach_ask), *self.news.kinds()]
+
+    def ask_view(self, guild_id: int, user_id: int) -> discord.ui.View:
+        view = discord.ui.View(timeout=None)
+        for item in self.ask_items(guild_id, user_id):
+            view.add_item(item)
+        return view
 
     def lock(self, guild_id: int, user_id: int) -> asyncio.Lock:
         return self._locks.setdefault((guild_id, user_id), asyncio.Lock())
@@ -118,7 +120,7 @@ class CheckinService:
             at=at,
             owner_id=partner.user_id,
             personal=True,
-            label=f"Check-in for {partner.display_name}",
+            label=ask_label(at),
             weekdays=weekdays,
         )
 
@@ -149,83 +151,65 @@ class CheckinService:
         )
 
     async def after_check_in(
-        self, couple: Couple, partner: Partner, checkin: CheckIn, before: CheckIn | None
-    ) -> None:
-        """Tell the other partner (soon, outside their quiet hours) and note a third low day."""
-        if before is not None and (before.mood, before.note) == (checkin.mood, checkin.note):
-            return
-        level = await self.repo.sharing(couple.guild_id, partner.user_id)
-        if level is Sharing.NOTHING:
-            return
-        other = couple.other(partner.user_id)
-        when = self.now() + NOTIFY_DELAY
+        self,
+        couple: Couple,
+        partner: Partner,
+        checkin: CheckIn,
+        before: CheckIn | None,
+        *,
+        settled: bool = False,
+    ) -> tuple[Telling, Schedule | None]:
+        """Plan the other partner's news (once a day, once the check-in settled; ``settled``: the
+        note form was submitted) and note a third low day: what to tell the person checking in,
+        and the schedule to handle right after answering them (:meth:`deliver_now`)."""
         async with self.lock(couple.guild_id, partner.user_id):
-            await self.scheduler.once(
-                SHARE,
-                guild_id=couple.guild_id,
-                key=str(partner.user_id),
-                when=when,
-                owner_id=other.user_id,
-                personal=True,
-                label=f"{partner.display_name}'s check-in, for {other.display_name}",
-                payload={"about": partner.user_id, "day": checkin.day.isoformat()},
-            )
-            if not rules.is_low(checkin.mood):
-                return
-            recent = await self.repo.between(
-                couple.guild_id, partner.user_id, checkin.day - timedelta(days=31), checkin.day
-            )
-            start = rules.low_streak_start({c.day: c.mood for c in recent}, checkin.day)
-            if start is not None:
-                await self.note_once(couple, partner, "low_streak", start, when, day=checkin.day.isoformat())
+            return await self.news.plan(couple, partner, checkin, before, settled=settled)
 
-    async def note_once(
-        self, couple: Couple, about: Partner, note: str, since: date, when: datetime, **extra: str
-    ) -> None:
-        """A gentle note to the other partner, once per streak (the key names the streak)."""
-        key = f"{note}:{about.user_id}:{since.isoformat()}"
-        if await self.schedules.find(NOTE, couple.guild_id, key) is not None:
-            return
-        other = couple.other(about.user_id)
-        await self.scheduler.once(
-            NOTE,
-            guild_id=couple.guild_id,
-            key=key,
-            when=when,
-            owner_id=other.user_id,
-            personal=True,
-            label=f"A gentle note for {other.display_name}",
-            payload={"about": about.user_id, "note": note, "since": since.isoformat(), **extra},
+    async def deliver_now(self, schedule: Schedule | None) -> None:
+        """Handle the news planned for now (after the person checking in was answered)."""
+        if schedule is not None:
+            await self.scheduler.process(schedule.id)
+
+    async def telling_now(self, couple: Couple, partner: Partner, checkin: CheckIn) -> Telling:
+        """Where today's news stands, for showing a check-in again (``/checkin now``)."""
+        if not checkin.shared:
+            return Telling(rules.News.PRIVATE, checkin.sharing)
+        if checkin.told_at is not None:
+            return Telling(rules.News.TOLD, checkin.sharing)
+        schedule = await self.schedules.find(
+            SHARE, couple.guild_id, f"{partner.user_id}:{checkin.day.isoformat()}"
         )
+        if schedule is None or schedule.next_due is None:
+            return Telling(rules.News.TOLD, checkin.sharing)
+        other = couple.other(partner.user_id)
+        return await self.news.telling(couple, other, checkin, schedule, settled=False)
+
+    async def languages_tip(self, couple: Couple, partner: Partner, checkin: CheckIn) -> bool:
+        """Whether to tell a partner checking in low that love languages would fit the idea their
+        partner gets to them (advice for the one who can act on it)."""
+        if not checkin.shared or not rules.is_low(checkin.mood):
+            return False
+        return await self.repo.love_languages(couple.guild_id, partner.user_id) is None
+
+    async def set_sharing(self, couple: Couple, partner: Partner, level: Sharing) -> None:
+        """What the other partner sees from now on, today's check-in included when more private;
+        sharing nothing takes back whatever was still on its way about it."""
+        day = self.today(couple, partner)
+        await self.repo.set_sharing(couple.guild_id, partner.user_id, level, self.now(), today=day)
+        if level is Sharing.NOTHING:
+            await self.news.hide(couple, partner, day)
 
     # -- deadlines -------------------------------------------------------------------------------
 
-    def awake_deadline(self, occurrence: Occurrence) -> datetime:
-        """Worth delivering until the end of that day, and never once the owner's quiet hours began."""
-        deadline = default_deadline(occurrence)
-        owner = self.owner(occurrence)
-        if owner is not None:
-            quiet = rules.next_quiet_start(owner.quiet, occurrence.fire_at, occurrence.zone)
-            if quiet is not None:
-                deadline = min(deadline, quiet)
-        return deadline
-
     def ask_deadline(self, occurrence: Occurrence) -> datetime:
         """An ask means something until its check-in day ends (04:00) or the owner's quiet hours begin."""
-        end = day_end(checkin_day(occurrence.scheduled_at, occurrence.zone), occurrence.zone)
-        owner = self.owner(occurrence)
-        if owner is not None:
-            quiet = rules.next_quiet_start(owner.quiet, occurrence.fire_at, occurrence.zone)
-            if quiet is not None:
-                end = min(end, quiet)
-        return end
+        return until_quiet(
+            occurrence, day_end(checkin_day(occurrence.scheduled_at, occurrence.zone), occurrence.zone)
+        )
 
     @staticmethod
     def owner(occurrence: Occurrence) -> Partner | None:
-        couple, owner_id = occurrence.couple, occurrence.schedule.owner_id
-        if couple is None or owner_id is None:
-            return None
-        return couple.partner(owner_id)
+        return owner(occurrence)
 
     # -- the daily ask -----------------------------------------------------------------------------
 
@@ -234,9 +218,10 @@ class CheckinService:
         if couple is None or partner is None:
             return None
         day = checkin_day(occurrence.scheduled_at, occurrence.zone)
-        await self.note_silence(occurrence, couple, partner, day)
+        await self.news.note_silence(couple, partner, occurrence.schedule, occurrence.zone, day)
         if await self.repo.get(couple.guild_id, partner.user_id, day) is not None:
-            return None  # already checked in today (recorded as skipped)
+            occurrence.notes.append("already checked in today")
+            return None
         question = rules.pick(texts()["ask"], f"{partner.user_id}:{day}")
         level = await self.repo.sharing(couple.guild_id, partner.user_id)
         return await occurrence.send_dm(
@@ -245,102 +230,42 @@ class CheckinService:
             view=self.ask_view(couple.guild_id, partner.user_id),
         )
 
-    async def note_silence(self, occurrence: Occurrence, couple: Couple, partner: Partner, day: date) -> None:
-        """Three delivered asks in a row without a check-in: one gentle note to the other partner."""
-        if await self.repo.sharing(couple.guild_id, partner.user_id) is Sharing.NOTHING:
-            return
-        asked = [
-            checkin_day(d.scheduled_at, occurrence.zone)
-            for d in await self.schedules.deliveries(occurrence.schedule.id)
-            if d.status in ("sent", "late")
-        ]
-        last = await self.repo.last_day(couple.guild_id, partner.user_id)
-        since = rules.unanswered_since(asked, last, day)
-        if since is not None:
-            await self.note_once(couple, partner, "quiet_streak", since, self.now() + NOTIFY_DELAY)
-
-    # -- telling the other partner -----------------------------------------------------------------
-
-    async def deliver_share(self, occurrence: Occurrence) -> Sent | None:
-        couple, receiver = occurrence.couple, self.owner(occurrence)
-        about_id = int(occurrence.payload.get("about", 0))
-        about = couple.partner(about_id) if couple else None
-        if couple is None or receiver is None or about is None:
+    async def attach_ask(self, occurrence: Occurrence) -> Attachment | None:
+        """The ask inside another DM to the partner due within the hour (one evening message)."""
+        couple, partner = occurrence.couple, self.owner(occurrence)
+        if couple is None or partner is None:
             return None
-        level = await self.repo.sharing(couple.guild_id, about_id)
-        day = date.fromisoformat(str(occurrence.payload.get("day")))
-        checkin = await self.repo.get(couple.guild_id, about_id, day)
-        if level is Sharing.NOTHING or checkin is None:
-            return None
-        card = share_embed(about, checkin, level)
-        idea = None
-        if rules.is_low(checkin.mood) and checkin.suggested_at is None:
-            idea = await self.idea_for(couple, about, day)
-        if idea is not None:
-            with_idea = share_embed(about, checkin, level)
-            with_idea.add_field(name="💡 An idea for you", value=idea, inline=False)
-            sent = await dm_only(occurrence, receiver.user_id, embed=with_idea)
-            if sent is not None:
-                await self.repo.mark_told(couple.guild_id, about_id, day, self.now(), suggested=True)
-                return sent
-        # DMs closed: the shared channel gets the news, never the private idea.
-        sent = await occurrence.send_dm(receiver.user_id, embed=card, nonce_suffix="s")
-        await self.repo.mark_told(couple.guild_id, about_id, day, self.now(), suggested=False)
-        return sent
+        day = checkin_day(occurrence.scheduled_at, occurrence.zone)
+        if await self.repo.get(couple.guild_id, partner.user_id, day) is not None:
+            return None  # already checked in: the ask is skipped at its time
+        question = rules.pick(texts()["ask"], f"{partner.user_id}:{day}")
+        level = await self.repo.sharing(couple.guild_id, partner.user_id)
 
-    async def idea_for(self, couple: Couple, about: Partner, day: date) -> str:
-        """An idea fitted to ``about``'s love languages (stable for the day)."""
-        languages = await self.repo.love_languages(couple.guild_id, about.user_id)
-        language, idea = rules.pick_suggestion(
-            load("empathy"),
-            languages.primary if languages else None,
-            languages.secondary if languages else None,
-            seed=f"{couple.guild_id}:{about.user_id}:{day}",
+        async def asked(sent: Sent) -> None:
+            await self.news.note_silence(couple, partner, occurrence.schedule, occurrence.zone, day)
+
+        return Attachment(
+            embeds=(ask_embed(question, level, couple.other(partner.user_id), day),),
+            items=tuple(self.ask_items(couple.guild_id, partner.user_id, first_row=ATTACHED_ROW)),
+            done=asked,
         )
-        return idea_text(about, language, idea)
-
-    async def deliver_note(self, occurrence: Occurrence) -> Sent | None:
-        couple, receiver = occurrence.couple, self.owner(occurrence)
-        payload = occurrence.payload
-        about = couple.partner(int(payload.get("about", 0))) if couple else None
-        if couple is None or receiver is None or about is None:
-            return None
-        if await self.repo.sharing(couple.guild_id, about.user_id) is Sharing.NOTHING:
-            return None
-        since = date.fromisoformat(str(payload["since"]))
-        if payload.get("note") == "low_streak":
-            day = date.fromisoformat(str(payload["day"]))
-            recent = await self.repo.between(couple.guild_id, about.user_id, since, day)
-            if rules.low_streak_start({c.day: c.mood for c in recent}, day) != since:
-                return None  # a check-in of the streak was changed since
-        else:
-            last = await self.repo.last_day(couple.guild_id, about.user_id)
-            if last is not None and last >= since:
-                return None  # they checked in since
-        options = load("empathy")["notes"][str(payload.get("note"))]
-        text = rules.pick(options, occurrence.schedule.key).format(name=about.display_name)
-        sent = await dm_only(occurrence, receiver.user_id, embed=note_embed(text))
-        if sent is None:
-            raise DeliveryFailed("DMs closed; a private note is never posted in the shared channel")
-        return sent
 
     # -- /couple status --------------------------------------------------------------------------
 
     async def status_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
-        """``/couple status``: today's check-ins as each partner shares them, and love languages."""
+        """``/couple status``: today's check-ins as each was shared, and love languages. A check-in
+        that shares nothing shows exactly as no check-in would."""
         lines = []
         languages = []
         for partner in couple.partners:
-            level = await self.repo.sharing(couple.guild_id, partner.user_id)
-            if level is Sharing.NOTHING:
+            today = await self.repo.get(couple.guild_id, partner.user_id, day_of(couple, partner, now))
+            if today is not None and today.shared:
+                noted = " · 📝 with a note" if today.note and today.sharing is Sharing.FULL else ""
+                lines.append(f"{partner.display_name}: {mood_label(today.mood)}{noted}")
+            elif await self.repo.sharing(couple.guild_id, partner.user_id) is Sharing.NOTHING:
                 lines.append(f"{partner.display_name}: 🔒 keeps check-ins private")
             else:
-                today = await self.repo.get(couple.guild_id, partner.user_id, day_of(couple, partner, now))
-                if today is None:
-                    lines.append(f"{partner.display_name}: not yet today")
-                else:
-                    noted = " · 📝 with a note" if today.note and level is Sharing.FULL else ""
-                    lines.append(f"{partner.display_name}: {mood_label(today.mood)}{noted}")
+                lines.append(f"{partner.display_name}: not yet today")
             chosen = await self.repo.love_languages(couple.guild_id, partner.user_id)
             if chosen is not None:
                 languages.append(languages_line(partner, chosen.primary, chosen.secondary))
@@ -348,13 +273,3 @@ class CheckinService:
         if languages:
             result.append(("Love languages", "\n".join(languages)))
         return result
-
-
-async def dm_only(occurrence: Occurrence, user_id: int, **kwargs: Any) -> Sent | None:
-    """A private DM, or None when the partner's DMs are closed (no fallback to the shared channel)."""
-    try:
-        message = await occurrence.messenger.to_user(user_id, nonce=occurrence.nonce("p"), **kwargs)
-    except (discord.Forbidden, discord.NotFound) as error:
-        occurrence.notes.append(f"private part skipped ({describe(error)})")
-        return None
-    return Sent(message.id, message.channel.id, message=message)

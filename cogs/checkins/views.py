@@ -14,19 +14,31 @@ from bot.errors import UserError
 from bot.moods import MOODS
 from bot.ui.components import CustomId, PersistentModal, SafeCallback
 from bot.ui.embeds import clip
-from cogs.checkins.embeds import block, saved_content, texts
-from cogs.checkins.rules import NOTE_LIMIT, parse_mood
-from cogs.checkins.service import CheckinService
+from cogs.checkins.embeds import block, is_own, saved_content, saved_embed, texts
+from cogs.checkins.rules import NOTE_LIMIT, Telling, parse_mood
+from cogs.checkins.service import ATTACHED_ROW, CheckinService
+
+
+def ask_items(
+    guild_id: int, user_id: int, *, first_row: int = 0, selected: int | None = None, has_note: bool = False
+) -> list[CheckinButton]:
+    """Five mood buttons (1-5 with emoji) on ``first_row`` and Add a note below; the chosen mood
+    is highlighted."""
+    items = [
+        CheckinButton(guild_id, user_id, str(mood), selected=selected == mood, row=first_row)
+        for mood in MOODS
+    ]
+    items.append(CheckinButton(guild_id, user_id, "note", has_note=has_note, row=first_row + 1))
+    return items
 
 
 def ask_view(
     guild_id: int, user_id: int, *, selected: int | None = None, has_note: bool = False
 ) -> discord.ui.View:
-    """Five mood buttons (1-5 with emoji) and Add a note; the chosen mood is highlighted."""
+    """The ask's buttons on their own (a DM or an ephemeral message of the check-in alone)."""
     view = discord.ui.View(timeout=None)
-    for mood in MOODS:
-        view.add_item(CheckinButton(guild_id, user_id, str(mood), selected=selected == mood))
-    view.add_item(CheckinButton(guild_id, user_id, "note", has_note=has_note))
+    for item in ask_items(guild_id, user_id, selected=selected, has_note=has_note):
+        view.add_item(item)
     return view
 
 
@@ -55,7 +67,14 @@ class CheckinButton(
     """A mood (1-5) or "Add a note" on a check-in; only the partner it asks can press it."""
 
     def __init__(
-        self, guild_id: int, user_id: int, choice: str, *, selected: bool = False, has_note: bool = False
+        self,
+        guild_id: int,
+        user_id: int,
+        choice: str,
+        *,
+        selected: bool = False,
+        has_note: bool = False,
+        row: int | None = None,
     ) -> None:
         self.guild_id, self.user_id, self.choice = guild_id, user_id, choice
         button: discord.ui.Button[Any]
@@ -65,7 +84,7 @@ class CheckinButton(
                 emoji="📝",
                 style=discord.ButtonStyle.secondary,
                 custom_id=self.spec.build(guild=guild_id, user=user_id, choice="note"),
-                row=1,
+                row=1 if row is None else row,
             )
         else:
             mood = int(choice)
@@ -74,7 +93,7 @@ class CheckinButton(
                 emoji=texts()["mood_emoji"][mood - 1],
                 style=discord.ButtonStyle.success if selected else discord.ButtonStyle.secondary,
                 custom_id=self.spec.build(guild=guild_id, user=user_id, choice=choice),
-                row=0,
+                row=0 if row is None else row,
             )
         super().__init__(button)
 
@@ -92,8 +111,9 @@ class CheckinButton(
             await NoteModal(couple.guild_id, partner.user_id, today).open(interaction)
             return
         checkin, before = await service.check_in(couple, partner, int(self.choice))
-        await service.after_check_in(couple, partner, checkin, before)
-        await respond_saved(interaction, service, couple, partner, checkin)
+        telling, now = await service.after_check_in(couple, partner, checkin, before)
+        await respond_saved(interaction, service, couple, partner, checkin, telling)
+        await service.deliver_now(now)
 
 
 class NoteModal(
@@ -149,8 +169,10 @@ class NoteModal(
             raise UserError(f"Your note is longer than {NOTE_LIMIT:,} characters; nothing was saved.")
         service = service_of(interaction)
         checkin, before = await service.check_in(couple, partner, mood, note=note or None)
-        await service.after_check_in(couple, partner, checkin, before)
-        await respond_saved(interaction, service, couple, partner, checkin)
+        # Submitting the form means the check-in is settled: the partner hears now, not later.
+        telling, now = await service.after_check_in(couple, partner, checkin, before, settled=True)
+        await respond_saved(interaction, service, couple, partner, checkin, telling)
+        await service.deliver_now(now)
 
 
 async def respond_saved(
@@ -159,13 +181,47 @@ async def respond_saved(
     couple: Couple,
     partner: Partner,
     checkin: CheckIn,
+    telling: Telling,
 ) -> None:
-    """Show the saved check-in where it was made: in place in a DM or ephemeral message, else privately."""
+    """Show the saved check-in where it was made: in place in a DM or ephemeral message (only its
+    own part, when it travelled with something else), else privately."""
     other = couple.other(partner.user_id)
-    level = await service.repo.sharing(couple.guild_id, partner.user_id)
-    content = saved_content(checkin, level, other)
-    view = ask_view(couple.guild_id, partner.user_id, selected=checkin.mood, has_note=bool(checkin.note))
-    if private_place(interaction) and interaction.message is not None:
-        await interaction.response.edit_message(content=content, embed=None, view=view)
-    else:
+    now = service.now()
+    tip = await service.languages_tip(couple, partner, checkin)
+    message = interaction.message
+    if not private_place(interaction) or message is None:
+        content = saved_content(checkin, telling, other, now, tip=tip)
+        view = ask_view(couple.guild_id, partner.user_id, selected=checkin.mood, has_note=bool(checkin.note))
         await interaction.response.send_message(content, view=view, ephemeral=True)
+        return
+    attached = any(is_own(card) for card in message.embeds)
+    own = ask_items(
+        couple.guild_id,
+        partner.user_id,
+        first_row=ATTACHED_ROW if attached else 0,
+        selected=checkin.mood,
+        has_note=bool(checkin.note),
+    )
+    view = with_others(message, own)
+    if attached:  # the ask travelled inside another DM: only its part changes
+        embeds = [
+            saved_embed(checkin, telling, other, now, tip=tip) if is_own(e) else e for e in message.embeds
+        ]
+        await interaction.response.edit_message(embeds=embeds, view=view)
+    else:
+        content = saved_content(checkin, telling, other, now, tip=tip)
+        await interaction.response.edit_message(content=content, embeds=message.embeds, view=view)
+
+
+def with_others(message: discord.Message, own: list[CheckinButton]) -> discord.ui.View:
+    """The check-in's buttons, and those of whatever else the message carries, as they were."""
+    view = discord.ui.View(timeout=None)
+    for item in own:
+        view.add_item(item)
+    for other in discord.ui.View.from_message(message, timeout=None).children:
+        custom_id = getattr(other, "custom_id", None)
+        if custom_id and CheckinButton.spec.match(custom_id):
+            continue
+        other.row = None  # placed after the check-in's own rows, wherever there is room
+        view.add_item(other)
+    return view

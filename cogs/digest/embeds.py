@@ -18,21 +18,25 @@ DIGEST_EMBED_CHARS = 4000  # one digest embed stays well under Discord's 6,000 p
 
 @dataclass(frozen=True, slots=True)
 class Week:
-    """What the digest counts of a week: each partner's moods (None: kept private), notes, wins."""
+    """What the digest counts of a week: each partner's shared moods (and whether they keep
+    check-ins private now), appreciations, wins."""
 
-    moods: list[tuple[Partner, list[int] | None]]
+    moods: list[tuple[Partner, list[int], bool]]
     appreciations: list[Appreciation]
     wins: list[Win]
 
 
 def week_lines(couple: Couple, week: Week) -> list[tuple[str, str]]:
-    """The digest's own lines: check-in averages (as shared), appreciations, wins."""
+    """The digest's own lines: check-in averages (over the check-ins shared), appreciations, wins.
+
+    A check-in that shared nothing counts as none: the line reads the same as without it.
+    """
     checkins = []
-    for partner, moods in week.moods:
-        if moods is None:
+    for partner, moods, private_now in week.moods:
+        if not moods and private_now:
             checkins.append(f"{partner.display_name}: 🔒 keeps check-ins private")
         elif not moods:
-            checkins.append(f"{partner.display_name}: no check-ins this week")
+            checkins.append(f"{partner.display_name}: no check-ins shared this week")
         else:
             checkins.append(
                 f"{partner.display_name}: average **{format_average(average(moods))}/5** over {len(moods)} "

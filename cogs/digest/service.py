@@ -1,7 +1,9 @@
 """The weekly digest: a built-in ritual that looks back on the couple's week in the shared channel.
 
-Every Sunday at 19:00 in the first partner's home zone (it follows them when they move): the
-week's check-in averages as each partner shares them, appreciations, wins, and the lines other
+Every Sunday in the first partner's home zone, at a time inside both partners' shared awake
+hours and apart from the daily question (:mod:`cogs.digest.rules`; chosen again when a zone,
+quiet hours or the question's time change): the week's check-in averages over the check-ins
+each partner shared (each check-in's own level), appreciations, wins, and the lines other
 features add to the ``Place.DIGEST`` section (what's coming up, ...). No interaction handling.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db.models import Couple, Partner
@@ -20,12 +23,14 @@ from bot.rituals import RitualService, RitualTemplate
 from bot.scheduler import Occurrence, Sent
 from bot.ui.embeds import pack
 from cogs.digest.embeds import Week, digest_embeds, week_lines
+from cogs.digest.rules import SUNDAY, digest_time
 
 DIGEST = "digest"  # the weekly digest ritual
-DIGEST_TIME = time(19, 0)
-DIGEST_DAYS = frozenset({6})  # Sunday
+DIGEST_DAYS = frozenset({SUNDAY})
 
 Sections = Callable[[Place, Couple, datetime], Awaitable[list[tuple[str, str]]]]
+# The daily question's wall time and zone, if the couple has one (read from its schedule).
+QuestionTime = Callable[[Couple], Awaitable[tuple[time, str] | None]]
 
 
 class WeeklyDigest:
@@ -35,34 +40,54 @@ class WeeklyDigest:
     """
 
     def __init__(
-        self, repo: CheckinRepository, rituals: RitualService, sections: Sections, clock: Clock
+        self,
+        repo: CheckinRepository,
+        rituals: RitualService,
+        sections: Sections,
+        clock: Clock,
+        question_time: QuestionTime,
     ) -> None:
         self.repo = repo
         self.rituals = rituals
         self.sections = sections
         self.clock = clock
+        self.question_time = question_time
 
     def template(self) -> RitualTemplate:
         return RitualTemplate(DIGEST, "Weekly digest", self.deliver, addable=False)
 
     # -- the ritual's schedule -------------------------------------------------------------------
 
-    async def ensure(self, couple: Couple) -> None:
-        """``couple_paired``: the weekly digest, Sunday 19:00 in the first partner's zone."""
-        await self.rituals.ensure_builtin(
-            couple,
-            DIGEST,
-            weekdays=DIGEST_DAYS,
-            at=DIGEST_TIME,
-            zone=couple.first.home_zone or couple.zone_of(couple.first, self.clock.now()).key,
-        )
+    def default_time(self, couple: Couple, question: tuple[time, str] | None) -> tuple[time, str]:
+        """Sunday's wall time and zone (the first partner's home) from both home zones, quiet
+        hours and the daily question's time. Trips don't move it: they end by themselves."""
+        home = ZoneInfo(couple.first.home_zone or couple.zone_of(couple.first, self.clock.now()).key)
+        people = [(ZoneInfo(p.home_zone or home.key), p.quiet) for p in couple.partners]
+        today = self.clock.now().astimezone(home).date()
+        asked = (question[0], ZoneInfo(question[1])) if question else None
+        return digest_time(people, home, today, asked), home.key
 
-    async def follow_first_partner(self, couple: Couple) -> None:
-        """``zones_changed``: the digest stays at its wall time in the first partner's home zone."""
-        home = couple.first.home_zone
+    async def ensure(self, couple: Couple) -> None:
+        """``couple_paired``: the weekly digest, on Sunday at its default time."""
+        at, zone = self.default_time(couple, await self.question_time(couple))
+        await self.rituals.ensure_builtin(couple, DIGEST, weekdays=DIGEST_DAYS, at=at, zone=zone)
+
+    async def follow_zones(self, couple: Couple) -> None:
+        """``zones_changed``: a zone or quiet hours changed (the second partner set theirs, one
+        moved): the digest moves with them, inside the shared awake hours."""
+        await self.move(couple, await self.question_time(couple))
+
+    async def follow_question(self, couple: Couple, at: time, zone: str) -> None:
+        """``question_time_changed``: keep apart from the daily question."""
+        await self.move(couple, (at, zone))
+
+    async def move(self, couple: Couple, question: tuple[time, str] | None) -> None:
         ritual = await self.rituals.repo.find_template(couple.guild_id, DIGEST)
-        if ritual is not None and home and ritual.zone != home:
-            await self.rituals.update(couple, ritual, at=ritual.local_time, zone=home)
+        if ritual is None:
+            return
+        at, zone = self.default_time(couple, question)
+        if (ritual.local_time, ritual.zone) != (at, zone):
+            await self.rituals.update(couple, ritual, at=at, zone=zone)
 
     async def rearm(self, couple: Couple) -> None:
         """``space_restored``: the restored digest runs again as the space had it (its days, time
@@ -76,16 +101,15 @@ class WeeklyDigest:
     # -- the post --------------------------------------------------------------------------------
 
     async def week(self, couple: Couple, end: datetime) -> Week:
-        """What the week ending at ``end`` holds (check-ins by each partner's own days)."""
+        """What the week ending at ``end`` holds: each partner's seven check-in days before the
+        digest's day (each day counted in one digest only), only the check-ins they shared."""
         start = end - timedelta(days=7)
-        moods: list[tuple[Partner, list[int] | None]] = []
+        moods: list[tuple[Partner, list[int], bool]] = []
         for partner in couple.partners:
-            if await self.repo.sharing(couple.guild_id, partner.user_id) is Sharing.NOTHING:
-                moods.append((partner, None))
-                continue
-            last = day_of(couple, partner, end)
+            last = day_of(couple, partner, end) - timedelta(days=1)
             rows = await self.repo.between(couple.guild_id, partner.user_id, last - timedelta(days=6), last)
-            moods.append((partner, [c.mood for c in rows]))
+            private_now = await self.repo.sharing(couple.guild_id, partner.user_id) is Sharing.NOTHING
+            moods.append((partner, [c.mood for c in rows if c.shared], private_now))
         return Week(
             moods,
             await self.repo.appreciations_between(couple.guild_id, start, end),
@@ -97,8 +121,8 @@ class WeeklyDigest:
         assert couple is not None
         end = occurrence.scheduled_at
         zone = occurrence.zone
-        first_day = (end - timedelta(days=6)).astimezone(zone)
-        last_day = end.astimezone(zone)
+        first_day = (end - timedelta(days=7)).astimezone(zone)
+        last_day = (end - timedelta(days=1)).astimezone(zone)
         lines = week_lines(couple, await self.week(couple, end))
         lines += await self.sections(Place.DIGEST, couple, end)
         cards = digest_embeds(

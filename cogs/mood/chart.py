@@ -58,7 +58,8 @@ def rolling_average(points: Sequence[tuple[date, int]], window: int) -> tuple[li
 
 
 def summary(series: Sequence[Series], hidden: Sequence[str], days: int) -> str:
-    """A sentence per partner: average and count, or that they keep check-ins private."""
+    """A sentence per partner: average and count of what they shared, and who keeps check-ins
+    private now (what they shared before stays in the chart)."""
     parts = []
     for line in series:
         if line.points:
@@ -69,7 +70,11 @@ def summary(series: Sequence[Series], hidden: Sequence[str], days: int) -> str:
             )
         else:
             parts.append(f"{line.name}: no check-ins in the last {days} days")
-    parts.extend(f"{name} keeps check-ins private" for name in hidden)
+    charted = {line.name for line in series if line.points}
+    parts.extend(
+        f"{name} keeps new check-ins private" if name in charted else f"{name} keeps check-ins private"
+        for name in hidden
+    )
     return "; ".join(parts)
 
 

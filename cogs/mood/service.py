@@ -1,4 +1,8 @@
-"""What ``/mood history`` shows: each partner's moods over a window, as each of them shares them."""
+"""What ``/mood history`` shows: each partner's moods over a window, each check-in as it was shared.
+
+A viewer sees all their own check-ins and, of their partner's, those made under a level that
+shares (the check-in's own level, never the partner's current one: a day kept private stays
+private after sharing is turned back on)."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.clock import Clock
-from bot.db.models import Couple, Partner
+from bot.db.models import Couple
 from bot.db.repositories.checkins import CheckinRepository, Sharing
 from bot.moods import day_of
 from cogs.mood.chart import Series
@@ -34,26 +38,16 @@ class MoodHistory:
     async def history(self, couple: Couple, viewer_id: int, days: int) -> History:
         """The last ``days`` check-in days (ending on the later of the partners' todays)."""
         now = self.clock.now()
-        shown, hidden = await self.visible(couple, viewer_id)
         last = max(day_of(couple, p, now) for p in couple.partners)
         first = last - timedelta(days=days - 1)
-        series = await self.series(couple, shown, first, last)
-        return History(first, last, series, [p.display_name for p in hidden])
-
-    async def visible(self, couple: Couple, viewer_id: int | None) -> tuple[list[Partner], list[Partner]]:
-        """(partners whose moods ``viewer_id`` may see, partners who keep them private)."""
-        shown, hidden = [], []
+        series, hidden = [], []
         for partner in couple.partners:
-            level = await self.repo.sharing(couple.guild_id, partner.user_id)
-            if partner.user_id == viewer_id or level is not Sharing.NOTHING:
-                shown.append(partner)
-            else:
-                hidden.append(partner)
-        return shown, hidden
-
-    async def series(self, couple: Couple, partners: list[Partner], first: date, last: date) -> list[Series]:
-        result = []
-        for partner in partners:
+            own = partner.user_id == viewer_id
             rows = await self.repo.between(couple.guild_id, partner.user_id, first, last)
-            result.append(Series(partner.display_name, tuple((c.day, c.mood) for c in rows)))
-        return result
+            points = tuple((c.day, c.mood) for c in rows if own or c.shared)
+            private_now = await self.repo.sharing(couple.guild_id, partner.user_id) is Sharing.NOTHING
+            if not own and private_now:
+                hidden.append(partner.display_name)
+            if own or points or not private_now:
+                series.append(Series(partner.display_name, points))
+        return History(first, last, series, hidden)

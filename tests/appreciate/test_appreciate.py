@@ -72,6 +72,24 @@ async def test_with_dms_closed_the_appreciation_is_posted_for_the_partner(
     assert "You're my favourite person" in post.text
 
 
+async def test_an_appreciation_held_by_the_dm_budget_says_when_it_goes(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Bob heard from Closer two minutes ago: Alice's note waits the ten-minute gap, and she is
+    told when, in plain words (it said "I couldn't deliver it ... (waiting for a better moment to
+    message them) ... it will be in your data export")."""
+    await closer.at(BOTH_AWAKE)
+    await fake.slash(couple.alice, "appreciate", message="first")
+    await closer.at(BOTH_AWAKE + timedelta(minutes=2))
+    reply = await fake.slash(couple.alice, "appreciate", message="second")
+    assert "Saved 💌 It will reach bob <t:" in reply.text
+    assert "spaces out its messages" in reply.text
+    assert "couldn't" not in reply.text
+    assert len(appreciations(fake, couple.bob)) == 1
+    await closer.at(BOTH_AWAKE + timedelta(minutes=10))
+    assert len(appreciations(fake, couple.bob)) == 2
+
+
 async def test_an_empty_appreciation_is_refused(couple: People, fake: Fake, closer: Closer) -> None:
     """Only spaces: nothing is sent or kept."""
     reply = await fake.slash(couple.alice, "appreciate", message="   ")

@@ -136,26 +136,51 @@ def test_an_idea_fits_the_only_love_language() -> None:
     """With a primary language only, every idea comes from its list."""
     empathy = load("empathy")
     for seed in range(30):
-        language, idea = rules.pick_suggestion(empathy, "gifts", None, seed=str(seed))
+        language, idea = rules.pick_idea(empathy, "gifts", None, given=(), turn=seed, seed=str(seed))
         assert language == "gifts"
         assert idea in empathy["suggestions"]["gifts"]
 
 
-def test_ideas_mostly_fit_the_primary_language_and_sometimes_the_secondary() -> None:
-    """Two languages: both are used, the primary more often."""
+def test_ideas_rotate_primary_primary_secondary() -> None:
+    """Two languages: the primary two turns in three, the secondary the third."""
     empathy = load("empathy")
-    used = [rules.pick_suggestion(empathy, "time", "touch", seed=str(seed))[0] for seed in range(300)]
-    assert set(used) == {"time", "touch"}
-    assert used.count("time") > used.count("touch")
+    used = [rules.pick_idea(empathy, "time", "touch", given=(), turn=t, seed="s")[0] for t in range(6)]
+    assert used == ["time", "time", "touch", "time", "time", "touch"]
 
 
 def test_without_love_languages_the_idea_suits_anyone() -> None:
     """No languages set: an idea from the general list; the same seed gives the same idea."""
     empathy = load("empathy")
-    language, idea = rules.pick_suggestion(empathy, None, None, seed="a")
+    language, idea = rules.pick_idea(empathy, None, None, given=(), turn=0, seed="a")
     assert language is None
     assert idea in empathy["suggestions"]["any"]
-    assert rules.pick_suggestion(empathy, None, None, seed="a") == (language, idea)
+    assert rules.pick_idea(empathy, None, None, given=(), turn=0, seed="a") == (language, idea)
+
+
+def test_no_idea_comes_twice_while_fresh_ones_are_left() -> None:
+    """Thirty low days in a row (a month): thirty different ideas, the primary's pool first, then
+    the secondary's, then the other languages' (issue 14: drawn with replacement, 8 low days a
+    month almost surely repeated one)."""
+    empathy = load("empathy")
+    given: list[str] = []
+    pools: list[str | None] = []
+    for day in range(30):
+        language, idea = rules.pick_idea(
+            empathy, "words", "time", given=given, turn=len(given), seed=str(day)
+        )
+        given.append(idea)
+        pools.append(language)
+    assert len(set(given)) == 30
+    words, time_ = len(empathy["suggestions"]["words"]), len(empathy["suggestions"]["time"])
+    assert pools[:3] == ["words", "words", "time"]
+    assert pools.count("words") == words
+    assert pools.count("time") == time_
+    assert set(pools[words + time_ :]) <= {"gifts", "service", "touch"}
+
+
+def test_the_pools_in_order() -> None:
+    assert rules.idea_pools("touch", "words", 2) == ["words", "touch", "time", "gifts", "service", "any"]
+    assert rules.idea_pools(None, None, 0) == ["any", "words", "time", "gifts", "service", "touch"]
 
 
 def test_every_idea_and_note_names_the_partner() -> None:

@@ -85,6 +85,7 @@ async def fill(closer: Closer, fake: Fake, people: People) -> None:
 
     checkins = CheckinRepository(bot.db)
     now = closer.clock.now()
+    await fake.slash(people.bob, "checkin sharing", level="mood")  # before: each check-in keeps its level
     await checkins.save(
         people.guild.id,
         people.alice.id,
@@ -103,7 +104,6 @@ async def fill(closer: Closer, fake: Fake, people: People) -> None:
         now=now,
         note=BOB_NOTE,
     )
-    await fake.slash(people.bob, "checkin sharing", level="mood")
 
     upload = fake.upload("beach.png", png(1), "image/png")
     await fake.slash(
@@ -232,11 +232,20 @@ async def test_a_partner_sees_neither_the_others_skipped_answer_nor_a_note_on_it
     assert BOB_GRATITUDE in said
 
 
-async def test_check_ins_shared_as_nothing_are_left_out_entirely(filled: People, fake: Fake) -> None:
-    """With sharing "nothing", none of the partner's check-ins are in the export."""
+async def test_check_ins_shared_as_nothing_are_left_out_entirely(
+    filled: People, fake: Fake, closer: Closer
+) -> None:
+    """A check-in made while sharing "nothing" is not in the partner's export, even once sharing is
+    back on; one shared before stays as it was shared (issue 14: privacy is per check-in)."""
     await fake.slash(filled.bob, "checkin sharing", level="nothing")
+    assert closer.bot is not None
+    await CheckinRepository(closer.bot.db).save(
+        filled.guild.id, filled.bob.id, date(2026, 11, 22), mood=1, zone="UTC", now=closer.clock.now()
+    )
+    await fake.slash(filled.bob, "checkin sharing", level="full")
     document, _ = await export_of(fake, filled.alice)
-    assert {c.user_id for c in document.checkins.entries} == {str(filled.alice.id)}
+    bobs = [(c.day, c.mood, c.note) for c in document.checkins.entries if c.user_id == str(filled.bob.id)]
+    assert bobs == [("2026-11-23", 2, None)]
 
 
 async def test_the_export_is_valid_against_the_documented_schema(filled: People, fake: Fake) -> None:

@@ -1,20 +1,38 @@
-"""The weekly "together" digest: the week's check-ins as shared, appreciations, wins, other features' lines."""
+"""The weekly "together" digest: the week's check-ins as each was shared, appreciations, wins,
+other features' lines; its default time inside both partners' shared awake hours."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.registry import Contribution, Place
 from emulator import Fake
-from tests.support import Closer, People, share_win, space_restored
+from tests.support import ALICE_ZONE, BOB_ZONE, Closer, People, share_win, space_restored
 
 BOTH_AWAKE = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)  # Tuesday: 19:00 Berlin, 10:00 Los Angeles
-SUNDAY_DIGEST = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)  # Sunday 19:00 in Berlin (Alice's zone)
+SUNDAY = datetime(2026, 11, 29, tzinfo=UTC).date()
 WEEK = timedelta(days=7)
 
 
 def digests(fake: Fake, people: People) -> list:
     return [m for m in fake.messages(people.channel) if "Your week together" in m.text]
+
+
+async def digest_at(closer: Closer, people: People) -> datetime:
+    """When the next digest is due (its default time depends on both zones and the question's)."""
+    assert closer.bot is not None
+    ritual = await closer.bot.rituals.repo.find_template(people.guild.id, "digest")
+    assert ritual is not None
+    (schedule,) = await closer.bot.rituals.schedules(ritual)
+    assert schedule.fire_at is not None
+    return schedule.fire_at
+
+
+async def sunday_digest(closer: Closer, people: People) -> datetime:
+    at = await digest_at(closer, people)
+    assert at.astimezone(ZoneInfo(ALICE_ZONE)).date() == SUNDAY
+    return at
 
 
 async def a_week_together(fake: Fake, closer: Closer, people: People) -> None:
@@ -35,7 +53,8 @@ async def a_week_together(fake: Fake, closer: Closer, people: People) -> None:
 
 
 async def test_the_weekly_digest_counts_the_week(couple: People, fake: Fake, closer: Closer) -> None:
-    """Sunday 19:00 Berlin: check-in averages as shared, appreciations per partner, both wins."""
+    """Sunday: check-in averages as shared, appreciations per partner, both wins."""
+    SUNDAY_DIGEST = await sunday_digest(closer, couple)
     await a_week_together(fake, closer, couple)
     await closer.at(SUNDAY_DIGEST - timedelta(minutes=1))
     assert digests(fake, couple) == []
@@ -53,6 +72,7 @@ async def test_the_weekly_digest_counts_the_week(couple: People, fake: Fake, clo
 
 async def test_the_next_digest_counts_only_its_own_week(couple: People, fake: Fake, closer: Closer) -> None:
     """A week later, last week's check-ins, notes and wins are not counted again."""
+    SUNDAY_DIGEST = await sunday_digest(closer, couple)
     await a_week_together(fake, closer, couple)
     await closer.at(SUNDAY_DIGEST)
     await closer.at(SUNDAY_DIGEST + timedelta(days=2))
@@ -61,12 +81,13 @@ async def test_the_next_digest_counts_only_its_own_week(couple: People, fake: Fa
     first, second = digests(fake, couple)
     assert "alice sent 2" in first.text
     assert "alice sent 1 · bob sent 0" in second.text
-    assert "alice: no check-ins this week" in second.text
+    assert "alice: no check-ins shared this week" in second.text
     assert "Ran 10k" not in second.text
 
 
 async def test_the_digest_is_a_ritual_that_can_be_paused(couple: People, fake: Fake, closer: Closer) -> None:
     """It is listed by /ritual list, can't be removed, and nothing is posted while it is paused."""
+    SUNDAY_DIGEST = await sunday_digest(closer, couple)
     listing = await fake.slash(couple.alice, "ritual list")
     assert "Weekly digest" in listing.text
     assert closer.bot is not None
@@ -82,13 +103,79 @@ async def test_the_digest_is_a_ritual_that_can_be_paused(couple: People, fake: F
     assert len(digests(fake, couple)) == 1
 
 
-async def test_the_digest_follows_the_first_partners_home_zone(
+def local(instant: datetime, zone: str) -> time:
+    return instant.astimezone(ZoneInfo(zone)).time()
+
+
+def awake(at: time) -> bool:
+    """Outside the default quiet hours (23:00-08:00)."""
+    return time(8, 0) <= at < time(23, 0)
+
+
+async def test_the_digest_comes_inside_both_partners_awake_hours(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """Alice moves to Tokyo: the digest comes at Sunday 19:00 Tokyo time."""
-    await fake.slash(couple.alice, "couple timezone", timezone="Asia/Tokyo")
-    await closer.at(datetime(2026, 11, 29, 10, 0, tzinfo=UTC))  # Sunday 19:00 Tokyo
+    """Berlin and Los Angeles: on Sunday, awake and in daytime for both, at least 90 minutes from
+    the daily question, and called plainly (issue 14: Sunday 19:00 Berlin was chosen from one
+    zone only; its ledger name was "Weekly digest (#2)")."""
+    at = await sunday_digest(closer, couple)
+    for zone in (ALICE_ZONE, BOB_ZONE):
+        assert time(9, 0) <= local(at, zone) <= time(21, 0), (zone, local(at, zone))
+    assert closer.bot is not None
+    question = await closer.bot.schedules.find("question", couple.guild.id)
+    assert question is not None
+    assert question.fire_at is not None
+    gap = (at - question.fire_at) % timedelta(days=1)
+    assert timedelta(minutes=90) <= gap <= timedelta(days=1) - timedelta(minutes=90)
+    await closer.at(at)
     assert len(digests(fake, couple)) == 1
+    status = await fake.slash(couple.alice, "couple status")
+    assert "Weekly digest" in status.text
+    assert "#" not in "".join(line for line in status.text.splitlines() if "Weekly digest" in line)
+
+
+async def test_the_digest_keeps_apart_from_the_daily_question(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Alice moves the question to the digest's time: the digest moves, still inside both days."""
+    before = await sunday_digest(closer, couple)
+    wall = local(before, ALICE_ZONE)
+    await fake.slash(couple.alice, "question schedule", time=f"{wall:%H:%M}")
+    after = await sunday_digest(closer, couple)
+    assert abs(after - before) >= timedelta(minutes=90)
+    for zone in (ALICE_ZONE, BOB_ZONE):
+        assert awake(local(after, zone))
+
+
+async def test_the_digest_follows_the_partners_zones(couple: People, fake: Fake, closer: Closer) -> None:
+    """Alice moves to Tokyo: the digest comes on her Sunday, inside both partners' awake hours."""
+    await fake.slash(couple.alice, "couple timezone", timezone="Asia/Tokyo")
+    at = await digest_at(closer, couple)
+    assert at.astimezone(ZoneInfo("Asia/Tokyo")).weekday() == 6
+    assert awake(local(at, "Asia/Tokyo"))
+    assert awake(local(at, BOB_ZONE))
+    await closer.at(at)
+    assert len(digests(fake, couple)) == 1
+
+
+async def test_the_digest_counts_only_check_ins_that_were_shared(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Issue 14's broken promise: Bob shares nothing from Thursday, full again on Saturday. Sunday's
+    digest counts his Tuesday, Wednesday and Saturday, never Thursday or Friday."""
+    at = await sunday_digest(closer, couple)
+    moods = {0: 4, 1: 4, 2: 1, 3: 1, 4: 2}  # Tue..Sat (days after Tuesday)
+    for day, mood in moods.items():
+        await closer.at(BOTH_AWAKE + timedelta(days=day))
+        if day == 2:
+            await fake.slash(couple.bob, "checkin sharing", level="nothing")
+        if day == 4:
+            await fake.slash(couple.bob, "checkin sharing", level="full")
+        card = await fake.slash(couple.bob, "checkin now")
+        await fake.click(card, str(mood), couple.bob)
+    await closer.at(at)
+    (digest,) = digests(fake, couple)
+    assert "bob: average **3.3/5** over 3 check-ins" in digest.text
 
 
 async def test_the_digest_includes_other_features_lines(couple: People, fake: Fake, closer: Closer) -> None:
@@ -99,7 +186,7 @@ async def test_the_digest_includes_other_features_lines(couple: People, fake: Fa
         return [("📅 Coming up", "Visit in 12 days")]
 
     closer.bot.registry.add("test", Contribution(sections=((Place.DIGEST, coming_up),)))
-    await closer.at(SUNDAY_DIGEST)
+    await closer.at(await sunday_digest(closer, couple))
     (digest,) = digests(fake, couple)
     assert "Visit in 12 days" in digest.text
 
@@ -111,7 +198,7 @@ async def test_a_busy_week_is_split_within_discords_limits(
     await closer.at(BOTH_AWAKE)
     for n in range(12):
         await fake.slash(couple.alice, "win", text=f"win {n} " + "x" * 900)
-    await closer.at(SUNDAY_DIGEST)
+    await closer.at(await sunday_digest(closer, couple))
     (digest,) = digests(fake, couple)
     assert "…and 2 more" in digest.text
     assert "https://discord.com/channels/" in digest.text
@@ -119,6 +206,7 @@ async def test_a_busy_week_is_split_within_discords_limits(
 
 async def test_a_restored_digest_is_posted_again(couple: People, fake: Fake, closer: Closer) -> None:
     """The digest's ritual is there but its schedule is not: after the restore it posts on Sunday."""
+    SUNDAY_DIGEST = await sunday_digest(closer, couple)
     assert closer.bot is not None
     ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "digest")
     assert ritual is not None
@@ -130,6 +218,7 @@ async def test_a_restored_digest_is_posted_again(couple: People, fake: Fake, clo
 
 async def test_a_restored_paused_digest_stays_paused(couple: People, fake: Fake, closer: Closer) -> None:
     """A digest the couple paused is not posted after the restore."""
+    SUNDAY_DIGEST = await sunday_digest(closer, couple)
     assert closer.bot is not None
     ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "digest")
     assert ritual is not None
@@ -141,7 +230,8 @@ async def test_a_restored_paused_digest_stays_paused(couple: People, fake: Fake,
 
 
 async def test_a_restored_space_without_a_digest_gets_one(couple: People, fake: Fake, closer: Closer) -> None:
-    """No digest ritual in the restored space: it is added as at pairing, Sunday 19:00 Berlin."""
+    """No digest ritual in the restored space: it is added as at pairing, on Sunday."""
+    SUNDAY_DIGEST = await sunday_digest(closer, couple)
     assert closer.bot is not None
     ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "digest")
     assert ritual is not None

@@ -59,10 +59,11 @@ async def test_the_chart_is_a_png_with_both_partners_and_their_averages(
 async def test_the_chart_hides_a_partner_who_shares_nothing(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """Bob shares nothing: Alice's chart has only her line; Bob still sees his own."""
+    """Bob shares nothing: Alice's chart has only her line; Bob still sees his own. (Bob now sets
+    it before these check-ins: each keeps the level it was made under.)"""
     await seed(closer, couple, couple.alice, [3, 3, 4])
-    await seed(closer, couple, couple.bob, [1, 1, 1], zone="America/Los_Angeles")
     await fake.slash(couple.bob, "checkin sharing", level="nothing")
+    await seed(closer, couple, couple.bob, [1, 1, 1], zone="America/Los_Angeles")
     alices = await fake.slash(couple.alice, "mood history")
     (chart,) = alices.attachments
     description = Image.open(io.BytesIO(chart.data)).info["Description"]
@@ -73,6 +74,28 @@ async def test_the_chart_hides_a_partner_who_shares_nothing(
     assert "bob keeps check-ins private" in (chart.description or "")
     bobs = await fake.slash(couple.bob, "mood history")
     assert "bob: average 1/5 over 3 check-ins" in bobs.text
+
+
+async def test_days_kept_private_stay_off_the_chart_after_sharing_again(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Bob shares nothing for two days, then full again: Alice's chart has his other days only,
+    and his own chart has them all (issue 14: sharing was judged when the chart was drawn)."""
+    for back, mood, level in (
+        (5, 4, "full"),
+        (4, 4, "full"),
+        (3, 1, "nothing"),
+        (2, 1, "nothing"),
+        (1, 5, "full"),
+    ):
+        await fake.slash(couple.bob, "checkin sharing", level=level)
+        await repo(closer).save(
+            couple.guild.id, couple.bob.id, TODAY - timedelta(days=back), mood=mood, zone="UTC", now=START
+        )
+    alices = await fake.slash(couple.alice, "mood history", days=7)
+    assert "bob: average 4.3/5 over 3 check-ins" in alices.text
+    bobs = await fake.slash(couple.bob, "mood history", days=7)
+    assert "bob: average 3/5 over 5 check-ins" in bobs.text
 
 
 async def test_mood_only_sharing_still_shows_the_mood_line(

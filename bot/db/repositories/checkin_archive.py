@@ -1,6 +1,6 @@
-"""The check-in rooms' side of the data export: check-ins as one partner may see them, sharing
-levels and love languages, appreciations (never one still on its way to the requester) and
-wins; and writing an import's rows back.
+"""The check-in rooms' side of the data export: check-ins as one partner may see them (each as it
+was shared), sharing levels and love languages, appreciations (never one still on its way to the
+requester) and wins; and writing an import's rows back.
 
 A part of :class:`~bot.db.repositories.checkins.CheckinRepository`, kept apart to keep each file
 short; the only other place with these tables' SQL.
@@ -19,15 +19,13 @@ class CheckinArchive:
     db: Database
 
     async def export_checkins(self, guild_id: int, user_id: int) -> tuple[Row, ...]:
-        """The requester's check-ins, and the partner's as they share them: ``full`` with the
-        note, ``mood`` without it (``note`` null), ``nothing`` none of them."""
+        """The requester's check-ins, and the partner's as each of them was shared (its own level,
+        never the current one): ``full`` with the note, ``mood`` without it (``note`` null),
+        ``nothing`` not at all."""
         return await self.db.fetchrows(
-            "SELECT c.user_id, c.day, c.mood, "
-            "CASE WHEN c.user_id = :user OR IFNULL(s.level, 'full') = 'full' THEN c.note END AS note, "
-            "c.zone, c.created_at, c.updated_at FROM checkins c LEFT JOIN checkin_sharing s "
-            "ON s.guild_id = c.guild_id AND s.user_id = c.user_id "
-            "WHERE c.guild_id = :guild AND (c.user_id = :user OR IFNULL(s.level, 'full') <> 'nothing') "
-            "ORDER BY c.day, c.user_id",
+            "SELECT user_id, day, mood, CASE WHEN user_id = :user OR sharing = 'full' THEN note END AS note, "
+            "zone, created_at, updated_at, sharing FROM checkins "
+            "WHERE guild_id = :guild AND (user_id = :user OR sharing <> 'nothing') ORDER BY day, user_id",
             {"guild": guild_id, "user": user_id},
         )
 

@@ -23,6 +23,19 @@ class Sharing(StrEnum):
     MOOD = "mood"  # the mood only
     NOTHING = "nothing"  # nothing: check-ins stay private
 
+    @property
+    def shared(self) -> bool:
+        """Whether the other partner may learn anything of a check-in at this level."""
+        return self is not Sharing.NOTHING
+
+
+PRIVACY = (Sharing.FULL, Sharing.MOOD, Sharing.NOTHING)  # from the most open to the most private
+
+
+def most_private(*levels: Sharing) -> Sharing:
+    """The most private of ``levels``: what a check-in changed under a new level keeps."""
+    return max(levels, key=PRIVACY.index)
+
 
 LOVE_LANGUAGES: dict[str, str] = {
     "words": "words of affirmation",
@@ -45,6 +58,12 @@ class CheckIn:
     updated_at: datetime
     told_at: datetime | None
     suggested_at: datetime | None
+    sharing: Sharing = Sharing.FULL  # what the other partner may see of this check-in
+    idea: str | None = None  # the idea (template) the other partner got with its news
+
+    @property
+    def shared(self) -> bool:
+        return self.sharing.shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +112,8 @@ def _checkin(row: sqlite3.Row) -> CheckIn:
         updated_at=from_unix(row["updated_at"]),
         told_at=_maybe_time(row["told_at"]),
         suggested_at=_maybe_time(row["suggested_at"]),
+        sharing=Sharing(row["sharing"]),
+        idea=row["idea"],
     )
 
 
@@ -146,19 +167,37 @@ class CheckinRepository(CheckinArchive):
     ) -> tuple[CheckIn, CheckIn | None]:
         """Check in for ``day`` (or update that day's check-in): (the saved row, the row before).
 
-        ``note`` left out keeps the day's note; None or "" removes it.
+        ``note`` left out keeps the day's note; None or "" removes it. The check-in is shared at
+        the partner's current level; an update keeps the more private of its level and that one.
         """
         async with self.db.transaction() as tx:
             before = await tx.fetchone(
                 "SELECT * FROM checkins WHERE guild_id = ? AND user_id = ? AND day = ?",
                 (guild_id, user_id, day.isoformat()),
             )
+            current = await tx.fetchval(
+                "SELECT level FROM checkin_sharing WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
+            level = Sharing(current) if current else Sharing.FULL
+            if before is not None:
+                level = most_private(Sharing(before["sharing"]), level)
             new_note = (before["note"] if before is not None else None) if note is KEEP else (note or None)
             row = await tx.fetchone(
-                "INSERT INTO checkins (guild_id, user_id, day, mood, note, zone, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, day) DO UPDATE SET "
-                "mood = excluded.mood, note = excluded.note, updated_at = excluded.updated_at RETURNING *",
-                (guild_id, user_id, day.isoformat(), mood, new_note, zone, to_unix(now), to_unix(now)),
+                "INSERT INTO checkins (guild_id, user_id, day, mood, note, zone, created_at, updated_at, sharing) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, day) DO UPDATE SET "
+                "mood = excluded.mood, note = excluded.note, updated_at = excluded.updated_at, "
+                "sharing = excluded.sharing RETURNING *",
+                (
+                    guild_id,
+                    user_id,
+                    day.isoformat(),
+                    mood,
+                    new_note,
+                    zone,
+                    to_unix(now),
+                    to_unix(now),
+                    level.value,
+                ),
             )
             assert row is not None
             return _checkin(row), (_checkin(before) if before is not None else None)
@@ -185,14 +224,23 @@ class CheckinRepository(CheckinArchive):
         return date.fromisoformat(value) if value else None
 
     async def mark_told(
-        self, guild_id: int, user_id: int, day: date, now: datetime, *, suggested: bool
+        self, guild_id: int, user_id: int, day: date, now: datetime, *, idea: str | None = None
     ) -> None:
-        """The other partner was told about this check-in (and given an idea, when ``suggested``)."""
+        """The other partner was told about this check-in (with ``idea``, the template of the idea
+        they got for a low day, if any)."""
         await self.db.execute(
-            "UPDATE checkins SET told_at = ?, suggested_at = CASE WHEN ? THEN ? ELSE suggested_at END "
-            "WHERE guild_id = ? AND user_id = ? AND day = ?",
-            (to_unix(now), int(suggested), to_unix(now), guild_id, user_id, day.isoformat()),
+            "UPDATE checkins SET told_at = ?, suggested_at = CASE WHEN ? IS NULL THEN suggested_at ELSE ? END, "
+            "idea = IFNULL(?, idea) WHERE guild_id = ? AND user_id = ? AND day = ?",
+            (to_unix(now), idea, to_unix(now), idea, guild_id, user_id, day.isoformat()),
         )
+
+    async def ideas_since(self, guild_id: int, since: datetime) -> set[str]:
+        """The ideas (templates) either partner was given since ``since``: none is given twice."""
+        rows = await self.db.fetchall(
+            "SELECT idea FROM checkins WHERE guild_id = ? AND idea IS NOT NULL AND suggested_at >= ?",
+            (guild_id, to_unix(since)),
+        )
+        return {r[0] for r in rows}
 
     # -- sharing and love languages ----------------------------------------------------------------
 
@@ -202,12 +250,35 @@ class CheckinRepository(CheckinArchive):
         )
         return Sharing(value) if value else Sharing.FULL
 
-    async def set_sharing(self, guild_id: int, user_id: int, level: Sharing, now: datetime) -> None:
-        await self.db.execute(
-            "INSERT INTO checkin_sharing (guild_id, user_id, level, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, user_id) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at",
-            (guild_id, user_id, level.value, to_unix(now)),
+    async def sharing_since(self, guild_id: int, user_id: int) -> tuple[Sharing, datetime | None]:
+        """A partner's current level, and since when (None: never set, so ``full`` all along)."""
+        row = await self.db.fetchone(
+            "SELECT level, updated_at FROM checkin_sharing WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
         )
+        return (Sharing(row[0]), from_unix(row[1])) if row else (Sharing.FULL, None)
+
+    async def set_sharing(
+        self, guild_id: int, user_id: int, level: Sharing, now: datetime, *, today: date | None = None
+    ) -> None:
+        """The partner's level from now on; ``today``'s check-in, if any, becomes as private as it
+        when that is more private (never more open: what was kept private stays private)."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO checkin_sharing (guild_id, user_id, level, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, user_id) DO UPDATE SET level = excluded.level, "
+                "updated_at = excluded.updated_at",
+                (guild_id, user_id, level.value, to_unix(now)),
+            )
+            if today is not None:
+                more_open = [p.value for p in PRIVACY[: PRIVACY.index(level)]]
+                if more_open:
+                    marks = ", ".join("?" for _ in more_open)
+                    await tx.execute(
+                        f"UPDATE checkins SET sharing = ? WHERE guild_id = ? AND user_id = ? AND day = ? "
+                        f"AND sharing IN ({marks})",
+                        (level.value, guild_id, user_id, today.isoformat(), *more_open),
+                    )
 
     async def love_languages(self, guild_id: int, user_id: int) -> LoveLanguages | None:
         row = await self.db.fetchone(
