@@ -187,9 +187,9 @@ async def test_the_change_button_opens_a_form_for_the_time(
 async def test_the_nudge_travels_inside_another_evening_dm_due_within_the_hour(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """A personal DM to Alice at 19:40 (like the evening check-in ask) carries her nudge for the
-    20:00 question reminder: one DM with the question and its Answer button; no second DM at
-    20:00; the ledger says it went together."""
+    """A personal DM to Alice at 19:40 carries her nudge for the 20:00 question reminder (and her
+    20:00 check-in ask, which travels the same way): one DM with the question and its Answer
+    button; no second DM at 20:00; the ledger says it went together."""
     assert closer.bot is not None
 
     async def carrier(occurrence: Occurrence) -> Sent | None:
@@ -214,11 +214,12 @@ async def test_the_nudge_travels_inside_another_evening_dm_due_within_the_hour(
     await closer.at(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))  # 20:00: the nudge's own time
     await closer.at(datetime(2026, 11, 24, 19, 30, tzinfo=UTC))
     dms = [m for m in fake.dms(couple.alice)[before:] if question_of(post) in m.text]
-    assert len(dms) == 1  # (the check-in ask at 20:00 comes on its own: it had nothing to carry)
+    assert len(dms) == 1
     assert "How was your day?" in dms[0].text
     assert "A gentle nudge" in dms[0].text
     assert question_of(post) in dms[0].text
-    assert dms[0].buttons == ["Answer"]
+    assert "Answer" in dms[0].buttons
+    assert len(fake.dms(couple.alice)[before:]) == 1  # the 20:00 check-in ask rode along too
     recent = await closer.bot.schedules.recent(couple.guild.id, limit=20)
     assert any(
         d.kind == "question_nudge" and d.detail == "sent together with Evening check-in" for d in recent
