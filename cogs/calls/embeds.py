@@ -51,7 +51,13 @@ def describe_call(call: Call) -> str:
 
 
 def call_title(call: Call) -> str:
+    """How commands name a call (its id is what `/call cancel` and `/call skip` take)."""
     return f"#{call.id} weekly call" if call.weekly else f"#{call.id} one-off call"
+
+
+def call_name(call: Call) -> str:
+    """How posts in the shared channel name a call: in words, without its id."""
+    return "the weekly call" if call.weekly else "the one-off call"
 
 
 def until_text(now: datetime, start: datetime) -> str:
@@ -249,6 +255,15 @@ def night_card(couple: Couple, start: datetime, idea: dict[str, Any], rsvps: dic
     )
     if rsvps:
         card.set_footer(text=rsvp_line(couple, rsvps))
+    return card
+
+
+def prep_card(couple: Couple, start: datetime, idea: dict[str, Any]) -> discord.Embed:
+    """The day before a call: its idea, and what to get ready for it."""
+    card = embed(clip(f"Tomorrow's call idea: {idea['title']}", 256), clip(idea["text"], 1024))
+    card.add_field(name="To get ready", value=clip(str(idea.get("prep", "")), 1024), inline=False)
+    card.add_field(name="Your call", value=times_lines(couple, start), inline=False)
+    card.set_footer(text="It comes back on the call-time card tomorrow.")
     return card
 
 
