@@ -181,6 +181,13 @@ class RitualFeatureService:
         chosen = at is None
         warning = ""
         if template == "goodnight":
+            existing = await self.repo.find_template(couple.guild_id, "goodnight")
+            if existing is not None:
+                raise UserError(
+                    f"You have a goodnight ritual already (#{existing.id}, "
+                    f"{self.rituals.describe_when(existing)}): it reaches both of you at your own "
+                    f"bedtimes. To change its time, `/ritual remove {existing.id}` and add it again."
+                )
             at = at or self.default_bedtime(couple)
             for p in couple.partners:
                 if p.quiet.contains(at):
@@ -281,8 +288,7 @@ class RitualFeatureService:
             (
                 "🌙 Rituals, if you'd like them",
                 "A weekly check-in session, three things you're grateful for, or a goodnight nudge at "
-                f"bedtime: `/ritual add`. The weekly session comes on Sundays, {when}, unless you "
-                "pick another time.",
+                f"bedtime: `/ritual add`. Added without a time, the weekly session comes each week: {when}.",
             )
         ]
 

@@ -102,6 +102,17 @@ async def test_the_reminder_changes_from_night_to_night(couple: People, fake: Fa
     assert second.buttons[2] in note.text
 
 
+async def test_one_goodnight_ritual_serves_both(couple: People, fake: Fake, closer: Closer) -> None:
+    """A second goodnight ritual would bring each partner two reminders a night: refused, saying
+    which one there is and how to change its time."""
+    first = await add(fake, couple.bob, template="goodnight")
+    assert "every day at 22:30, each in your own time" in first.text
+    second = await add(fake, couple.alice, template="goodnight", time="22:00")
+    assert second.ephemeral
+    assert "You have a goodnight ritual already" in second.text
+    assert "/ritual remove" in second.text
+
+
 async def test_a_goodnight_note_waits_for_the_other_to_wake(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
