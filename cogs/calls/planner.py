@@ -209,14 +209,14 @@ class CallPlanner:
         )
 
     async def zones_changed(self, couple: Couple) -> None:
-        """A trip (or a new zone): tell both when it moves an upcoming call for a partner."""
+        """A trip, a new zone or new quiet hours: tell both when a trip moves an upcoming call for a
+        partner, and plan every call's posts again (they keep to when both are awake)."""
         now = self.clock.now()
         for call in await self.repo.active(couple.guild_id):
             changes = await self.repo.changes(call.id)
             upcoming = next_call_time(call, changes, now)
-            if upcoming is None:
-                continue
-            for partner in couple.partners:
+            for partner in couple.partners if upcoming is not None else ():
+                assert upcoming is not None
                 moved = trip_time(couple, partner, upcoming.start)
                 if moved is None or partner.travel_until is None:
                     continue
@@ -229,5 +229,4 @@ class CallPlanner:
                     text=trip_text(couple, partner, upcoming.start, moved),
                     until=upcoming.start,
                 )
-            async with self.lock(call.guild_id):
-                await self._announce_shifts(call, couple, now)
+            await self.plan(call, couple)
