@@ -131,7 +131,7 @@ class CallCog(
         headline: str,
     ) -> None:
         await interaction.response.send_message(
-            created_reply(headline, couple, call, first, partner), ephemeral=True
+            created_reply(headline, couple, call, first, partner, self.bot.clock.now()), ephemeral=True
         )
         other = couple.other(partner.user_id)
         await self.service.tell(couple, other, created_notice(couple, call, first, partner, other))

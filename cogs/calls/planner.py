@@ -148,7 +148,7 @@ class CallPlanner:
                 name = f"{call.id}:{base['occurrence']}:{base['start']}"
                 if not call.weekly or item.status == "moved":
                     desired[KIND_CALL][name] = Planned(item.start, "Video call", base)
-                for minutes, when in placed_reminders(item.start, call.reminders, couple):
+                for minutes, when in placed_reminders(item.start, call.reminders, couple, now):
                     desired[KIND_REMINDER][f"{name}:{minutes}"] = Planned(
                         when,
                         f"Call reminder ({format_minutes(minutes)} before)",

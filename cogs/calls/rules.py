@@ -266,14 +266,17 @@ REMINDER_REACH = timedelta(hours=18)
 REMINDER_GAP = timedelta(minutes=30)
 
 
-def placed_reminders(start: datetime, minutes: Iterable[int], couple: Couple) -> list[tuple[int, datetime]]:
+def placed_reminders(
+    start: datetime, minutes: Iterable[int], couple: Couple, now: datetime | None = None
+) -> list[tuple[int, datetime]]:
     """(minutes, instant) of each reminder posted in the shared channel: at its time when both
     partners are awake then, else at the last moment before it when they both were (within
-    :data:`REMINDER_REACH`; none when there is no such moment). Never two within half an hour."""
+    :data:`REMINDER_REACH`, and after ``now``; none when there is no such moment). Never two
+    within half an hour."""
     placed: list[tuple[int, datetime]] = []
     for count, when in reminder_times(start, sorted(set(minutes), reverse=True)):
         moved = shared_moment_before(when, couple, REMINDER_REACH)
-        if moved is None or moved >= start:
+        if moved is None or moved >= start or (now is not None and moved < now <= when):
             continue
         if placed and moved - placed[-1][1] < REMINDER_GAP:
             continue

@@ -58,3 +58,15 @@ async def test_the_memory_prompt_after_a_late_call_waits_for_both(
     await closer.at(utc(2027, 3, 2, 16))  # 17:00 Berlin, 08:00 Los Angeles
     (prompt,) = prompts(fake, march)
     assert "Log a memory from your last call?" in prompt.content
+
+
+async def test_the_reply_says_when_reminders_really_come(march: People, fake: Fake, closer: Closer) -> None:
+    """Bob plans tomorrow 18:00 his time (03:00 for Alice): the reply says the reminder comes at
+    13:30 his time, when both are awake; a call with no such moment before it says there's none."""
+    later = await fake.slash(march.bob, "call plan", when="tomorrow 18:00", reminders="30")
+    assert "the reminders keep to when you're both awake: Tue 13:30 your time" in later.text
+    soon = await fake.slash(march.alice, "call plan", when="today 14:30", reminders="10")
+    assert "There's no time you're both awake before it, so no reminder comes" in soon.text
+    plain = await fake.slash(march.alice, "call plan", when="tomorrow 20:00")
+    assert "keep to when" not in plain.text
+    assert "no reminder comes" not in plain.text
