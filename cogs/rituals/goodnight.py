@@ -31,6 +31,12 @@ NOTE_DEADLINE = timedelta(hours=18)
 NoteView = Callable[[int, Sequence[int]], discord.ui.View]
 
 
+def pick_note(notes: Sequence[str], index: int) -> str:
+    if not 0 <= index < len(notes):
+        raise UserError("That note is no longer available; write your own instead.")
+    return notes[index]
+
+
 class Goodnight:
     name = "goodnight"
     label = "Goodnight"
@@ -70,17 +76,13 @@ class Goodnight:
 
     @staticmethod
     def quick_note(index: int) -> str:
-        quick = embeds.quick_notes()
-        if index >= len(quick):
-            raise UserError("That quick note is no longer available; write your own instead.")
-        return quick[index]
+        """One of the first releases' three quick notes (their buttons still work)."""
+        return pick_note(embeds.quick_notes(), index)
 
     @staticmethod
     def ready_note(index: int) -> str:
-        notes = embeds.goodnight_notes()
-        if index >= len(notes):
-            raise UserError("That note is no longer available; write your own instead.")
-        return notes[index]
+        """One of the ready-made notes the reminder's buttons offer."""
+        return pick_note(embeds.goodnight_notes(), index)
 
     @staticmethod
     def written_note(text: str) -> str:
