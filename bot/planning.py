@@ -3,7 +3,9 @@
 Calls, the visit countdown and yearly dates keep their posts as scheduler one-offs derived from
 their rows: :func:`sync_once` brings a server's one-offs of a kind in step with what the rows want
 now (:class:`Planned`), exactly once. :func:`friendly_instant` picks a moment of a day when both
-partners are awake; the rest are the small wordings their posts share.
+partners are awake, :func:`shared_moment_after` / :func:`shared_moment_before` the nearest one
+on one side of an instant; :func:`both_times` says an instant in both partners' local times; the
+rest are the small wordings their posts share.
 """
 
 from __future__ import annotations
@@ -132,6 +134,66 @@ def sleeping_partners(instant: datetime, couple: Couple) -> list[Partner]:
         for p in couple.partners
         if p.quiet.contains(instant.astimezone(couple.zone_of(p, instant)).time().replace(tzinfo=None))
     ]
+
+
+def awake_partners(instant: datetime, couple: Couple) -> list[Partner]:
+    """The partners for whom ``instant`` falls outside their quiet hours."""
+    sleeping = {p.user_id for p in sleeping_partners(instant, couple)}
+    return [p for p in couple.partners if p.user_id not in sleeping]
+
+
+def shared_moment_after(
+    instant: datetime, couple: Couple, within: timedelta = timedelta(days=1)
+) -> datetime | None:
+    """``instant`` when both partners are awake then, else the first moment after it (within
+    ``within``) when they are: None when there is none."""
+    for window in shared_awake_windows(
+        couple.people(instant), instant, hours=int(within / timedelta(hours=1))
+    ):
+        if window.end - window.start >= timedelta(minutes=15) or window.start == instant:
+            return window.start
+    return None
+
+
+def shared_moment_before(
+    instant: datetime,
+    couple: Couple,
+    within: timedelta = timedelta(hours=18),
+    *,
+    margin: timedelta = timedelta(minutes=30),
+) -> datetime | None:
+    """``instant`` when both partners are awake then, else a moment before it (within ``within``)
+    when they are, ``margin`` before that shared stretch ends: None when there is none."""
+    start = instant - within
+    hours = int(within / timedelta(hours=1)) + 1
+    windows = [
+        w for w in shared_awake_windows(couple.people(start), start, hours=hours) if w.start <= instant
+    ]
+    for window in reversed(windows):
+        if window.start <= instant < window.end:
+            return instant
+        if window.end - window.start >= timedelta(minutes=15):
+            return max(window.start, window.end - margin)
+    return None
+
+
+def zone_city(zone: ZoneInfo | str) -> str:
+    """ "Europe/Berlin" -> "Berlin", "America/Los_Angeles" -> "Los Angeles"."""
+    key = zone.key if isinstance(zone, ZoneInfo) else zone
+    return key.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def both_times(couple: Couple, instant: datetime, *, weekday: bool = False, viewer: int | None = None) -> str:
+    """ "18:00 for alice, 09:00 for bob": ``instant`` in each partner's local time (with the
+    weekday when asked, and "you" for the ``viewer``, named first)."""
+    partners = sorted(couple.partners, key=lambda p: p.user_id != viewer)
+    parts = []
+    for partner in partners:
+        local = instant.astimezone(couple.zone_of(partner, instant))
+        when = f"{local:%a %H:%M}" if weekday else f"{local:%H:%M}"
+        who = "you" if partner.user_id == viewer else partner.display_name
+        parts.append(f"{when} for {who}")
+    return ", ".join(parts)
 
 
 def friendly_instant(day: date, zone: ZoneInfo, couple: Couple, preferred: time = time(10, 0)) -> datetime:

@@ -50,6 +50,9 @@ class Place(StrEnum):
     QUESTION_POST = "question_post"  # the daily question
     TALKING_POINTS = "talking_points"  # the call-night card
     WELCOME = "welcome"  # the welcome post after pairing: what comes when, in both local times
+    # The top of the weekly check-in session's thread: a post falling on the same evening (the
+    # weekly digest) can give its lines here instead of posting on its own.
+    WEEKLY_SESSION = "weekly_session"
 
 
 Handler = Callable[..., Awaitable[None]]

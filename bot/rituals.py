@@ -4,6 +4,11 @@ A ritual is a template (how to post it) on some weekdays at a wall time. Shared 
 in the zone of whoever set them; personal ones (goodnight) run for each partner at that wall
 time in their own zone and respect their quiet hours. Features add templates (the on-this-day
 memory, the weekly digest) so ``/ritual list``, ``pause`` and ``resume`` cover them all.
+
+A template may say whether an occurrence will really post (``will_post``: "on this day" only
+when a memory matches), so what /couple status says is coming is what comes.
+:meth:`RitualService.runs_near` tells a feature whether another ritual runs the same evening (the
+weekly digest and the weekly check-in session share one thread then).
 """
 
 from __future__ import annotations
@@ -11,19 +16,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db.models import Couple, Schedule
 from bot.db.repositories.rituals import Ritual, RitualRepository
 from bot.scheduler import DeliveryFailed, Kind, Occurrence, Scheduler, Sent, default_deadline
-from bot.timeutil import format_clock, format_weekdays
+from bot.timeutil import WallRule, format_clock, format_weekdays
+from bot.ui.embeds import clip
 
 log = logging.getLogger(__name__)
 
 KIND = "ritual"
 
 RitualDeliver = Callable[[Occurrence, Ritual], Awaitable[Sent | None]]
+# Whether the ritual's occurrence at an instant will post anything (the couple, the ritual, when).
+WillPost = Callable[[Couple, Ritual, datetime], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,7 @@ class RitualTemplate:
     personal: bool = False  # one schedule per partner, in their own zone
     addable: bool = True  # offered by /ritual add; built-ins are added by their feature
     deadline: Callable[[Occurrence], datetime] | None = None
+    will_post: WillPost | None = None  # None: every occurrence posts
 
 
 def schedule_key(ritual_id: int, user_id: int | None = None) -> str:
@@ -62,6 +72,13 @@ class RitualService:
     def label(self, ritual: Ritual) -> str:
         template = self.templates.get(ritual.template)
         return template.label if template else ritual.template.replace("_", " ").title()
+
+    def schedule_label(self, ritual: Ritual) -> str:
+        """How the ritual's posts are named where partners read them (/couple status): its label,
+        or a custom ritual's own words; never its id."""
+        if ritual.template == "custom" and ritual.message:
+            return f"Your ritual “{clip(' '.join(ritual.message.split()), 40)}”"
+        return self.label(ritual)
 
     def describe_when(self, ritual: Ritual) -> str:
         days = format_weekdays(ritual.weekdays)
@@ -118,7 +135,7 @@ class RitualService:
 
     async def schedule(self, couple: Couple, ritual: Ritual) -> list[Schedule]:
         template = self.templates.get(ritual.template)
-        label = self.label(ritual)
+        label = self.schedule_label(ritual)
         payload = {"ritual": ritual.id, "template": ritual.template}
         made: list[Schedule] = []
         if template is not None and template.personal:
@@ -144,10 +161,7 @@ class RitualService:
                     at=ritual.local_time,
                     weekdays=ritual.weekdays,
                     key=schedule_key(ritual.id),
-                    # A built-in (the weekly digest) is one of a kind: its name says which.
-                    label=label
-                    if template is not None and not template.addable
-                    else f"{label} (#{ritual.id})",
+                    label=label,
                     zone=ritual.zone,
                     owner_id=ritual.created_by,
                     payload=payload,
@@ -190,6 +204,36 @@ class RitualService:
     async def next_time(self, ritual: Ritual) -> datetime | None:
         times = [s.fire_at for s in await self.schedules(ritual) if s.fire_at is not None and not s.paused]
         return min(times) if times else None
+
+    async def will_post(self, couple: Couple, schedule: Schedule, at: datetime | None = None) -> bool:
+        """Whether the schedule's occurrence at ``at`` (default: its next) posts anything (a ritual's
+        template may know it won't: "on this day" without a memory for that date); True for
+        anything but a ritual."""
+        if schedule.kind != KIND:
+            return True
+        at = at or schedule.next_due or schedule.fire_at
+        ritual = await self.repo.get(int(schedule.payload.get("ritual", 0)), couple.guild_id)
+        if ritual is None or at is None:
+            return False
+        template = self.templates.get(ritual.template)
+        if template is None:
+            return False
+        if template.will_post is None:
+            return True
+        return await template.will_post(couple, ritual, at)
+
+    async def runs_near(
+        self, guild_id: int, template: str, instant: datetime, within: timedelta
+    ) -> Ritual | None:
+        """A ritual of ``template`` (not paused) with an occurrence within ``within`` of ``instant``:
+        the weekly digest asks whether the weekly session runs the same evening."""
+        for ritual in await self.repo.for_guild(guild_id):
+            if ritual.template != template or ritual.paused:
+                continue
+            rule = WallRule(ritual.local_time, ZoneInfo(ritual.zone), ritual.weekdays)
+            if any(True for _ in rule.instants(instant - within - timedelta(seconds=1), instant + within)):
+                return ritual
+        return None
 
     # -- delivery --------------------------------------------------------------------------------
 

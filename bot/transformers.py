@@ -1,4 +1,8 @@
-"""Slash-command option types: zones (with autocomplete), clock times, dates."""
+"""Slash-command option types: zones (with autocomplete), clock times, dates.
+
+Each transformer says ``what`` it reads and gives an ``example``: when a value can't be read, the
+error boundary (:mod:`bot.errors`) names the option and shows the example.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,17 @@ from bot.timeutil import parse_clock
 from bot.zones import resolve_zone, suggest_zones
 
 
+async def zone_choices(interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 zones matching what was typed (a city or a zone name), as every zone option offers."""
+    now = bot_of(interaction).clock.now()
+    return [app_commands.Choice(name=label, value=key) for label, key in suggest_zones(value, now)]
+
+
 class ZoneTransformer(app_commands.Transformer):
     """An IANA zone typed as a city or a zone name; suggests up to 25 as you type."""
+
+    what = "a time zone"
+    example = "Berlin"
 
     async def transform(self, interaction: discord.Interaction, value: str) -> ZoneInfo:
         return resolve_zone(value)
@@ -22,12 +35,14 @@ class ZoneTransformer(app_commands.Transformer):
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction, value: str
     ) -> list[app_commands.Choice[str]]:
-        now = bot_of(interaction).clock.now()
-        return [app_commands.Choice(name=label, value=key) for label, key in suggest_zones(value, now)]
+        return await zone_choices(interaction, value)
 
 
 class ClockTransformer(app_commands.Transformer):
     """A local wall time: "20:00", "8:30", "8pm"."""
+
+    what = "a time"
+    example = "20:30"
 
     async def transform(self, interaction: discord.Interaction, value: str) -> time:
         return parse_clock(value)

@@ -14,7 +14,10 @@ ABOUT = (
     "both answer (revealed when you both have), a gentle check-in each evening, a shared memory "
     "book, rituals, and reminders before your call nights.\n\n"
     "Start with `/couple setup` in the server you share. Only the two of you can use Closer there; "
-    "personal replies are visible only to you."
+    "personal replies are visible only to you.\n\n"
+    "Posts in your shared channel come when you're both awake, and personal messages wait for your "
+    "quiet hours to end. `/couple status` shows what comes when, in both your times; "
+    "`/couple quiet` sets your quiet hours."
 )
 
 

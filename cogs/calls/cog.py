@@ -25,6 +25,7 @@ from bot.ui.pages import Page, clamp_page, send_pages
 from cogs.calls.archive import CallsArchive
 from cogs.calls.deliveries import CallDeliveries
 from cogs.calls.embeds import (
+    call_name,
     call_title,
     created_notice,
     created_reply,
@@ -74,6 +75,7 @@ class CallCog(
             sections=(
                 (Place.STATUS, self.service.status_section),
                 (Place.DIGEST, self.service.digest_section),
+                (Place.WELCOME, self.service.welcome_section),
             ),
             archive=(CallsArchive(self.repo),),
         )
@@ -129,7 +131,7 @@ class CallCog(
         headline: str,
     ) -> None:
         await interaction.response.send_message(
-            created_reply(headline, couple, call, first, partner), ephemeral=True
+            created_reply(headline, couple, call, first, partner, self.bot.clock.now()), ephemeral=True
         )
         other = couple.other(partner.user_id)
         await self.service.tell(couple, other, created_notice(couple, call, first, partner, other))
@@ -138,7 +140,7 @@ class CallCog(
     @app_commands.describe(
         weekday="The day of the week for your call",
         time="The time, in your own time zone, like 20:00",
-        reminders="Minutes before the call, comma-separated (default 60,10; up to 5; none for no reminders)",
+        reminders="Minutes before the call, comma-separated (default 60; up to 5; none for no reminders)",
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
     @partner_only()
@@ -165,7 +167,7 @@ class CallCog(
     @app_commands.command(name="plan")
     @app_commands.describe(
         when="In your time zone: YYYY-MM-DD HH:MM, tomorrow 20:00, or a weekday like friday 20:30",
-        reminders="Minutes before the call, comma-separated (default 60,10; up to 5; none for no reminders)",
+        reminders="Minutes before the call, comma-separated (default 60; up to 5; none for no reminders)",
     )
     @partner_only()
     async def plan_call(
@@ -274,6 +276,6 @@ class CallCog(
             couple,
             couple.other(interaction.user.id),
             f"{partner.display_name if partner else 'Your partner'} cancelled "
-            f"{call_title(call)} ({describe_call(call)}).",
+            f"{call_name(call)} ({describe_call(call)}).",
         )
         return f"Cancelled {call_title(call)} ({describe_call(call)}). Its reminders won't come."

@@ -23,6 +23,8 @@ from cogs.calls.rules import (
     format_minutes,
     format_reminders,
     local_label,
+    placed_reminders,
+    reminder_times,
     shared_suggestion,
 )
 
@@ -51,7 +53,13 @@ def describe_call(call: Call) -> str:
 
 
 def call_title(call: Call) -> str:
+    """How commands name a call (its id is what `/call cancel` and `/call skip` take)."""
     return f"#{call.id} weekly call" if call.weekly else f"#{call.id} one-off call"
+
+
+def call_name(call: Call) -> str:
+    """How posts in the shared channel name a call: in words, without its id."""
+    return "the weekly call" if call.weekly else "the one-off call"
 
 
 def until_text(now: datetime, start: datetime) -> str:
@@ -105,12 +113,33 @@ def next_line(couple: Couple, start: datetime) -> str:
 # -- replies and announcements -----------------------------------------------------------------
 
 
-def created_reply(headline: str, couple: Couple, call: Call, first: CallTime, setter: Partner) -> str:
+def reminders_note(couple: Couple, call: Call, first: CallTime, setter: Partner, now: datetime) -> str:
+    """When the first call's reminders really come, if not at their time: they keep to when both
+    are awake (or there is none, when both were never awake before it)."""
+    if not call.reminders:
+        return ""
+    placed = [(m, w) for m, w in placed_reminders(first.start, call.reminders, couple, now) if w >= now]
+    if not placed:
+        return "\nThere's no time you're both awake before it, so no reminder comes in your channel."
+    nominal = dict(reminder_times(first.start, call.reminders))
+    moved = [when for minutes, when in placed if nominal.get(minutes) != when]
+    if len(placed) == len(call.reminders) and not moved:
+        return ""
+    zone = couple.zone_of(setter, first.start)
+    times = ", ".join(f"{when.astimezone(zone):%a %H:%M}" for _, when in placed)
+    return f"\nIn your channel the reminders keep to when you're both awake: {times} your time."
+
+
+def created_reply(
+    headline: str, couple: Couple, call: Call, first: CallTime, setter: Partner, now: datetime
+) -> str:
     text = (
         f"{headline}\nFirst: {ts(first.start, 'F')} ({ts(first.start, 'R')}).\n"
         f"{times_lines(couple, first.start)}\nReminders: {format_reminders(call.reminders)}."
     )
-    return text + quiet_warning(couple, first.start, setter)
+    return (
+        text + reminders_note(couple, call, first, setter, now) + quiet_warning(couple, first.start, setter)
+    )
 
 
 def created_notice(couple: Couple, call: Call, first: CallTime, setter: Partner, other: Partner) -> str:
@@ -249,6 +278,15 @@ def night_card(couple: Couple, start: datetime, idea: dict[str, Any], rsvps: dic
     )
     if rsvps:
         card.set_footer(text=rsvp_line(couple, rsvps))
+    return card
+
+
+def prep_card(couple: Couple, start: datetime, idea: dict[str, Any]) -> discord.Embed:
+    """The day before a call: its idea, and what to get ready for it."""
+    card = embed(clip(f"Tomorrow's call idea: {idea['title']}", 256), clip(idea["text"], 1024))
+    card.add_field(name="To get ready", value=clip(str(idea.get("prep", "")), 1024), inline=False)
+    card.add_field(name="Your call", value=times_lines(couple, start), inline=False)
+    card.set_footer(text="It comes back on the call-time card tomorrow.")
     return card
 
 

@@ -2,9 +2,13 @@
 
 A weekly call is a recurring schedule (kind ``call``) at a wall time in the setter's zone; a one-off
 call, or an occurrence moved by an accepted proposal, is a one-off of the same kind. Reminders
-(``call_reminder``), the post-call memory prompt (``call_after``) and heads-ups about clock
-changes and trips (``call_notice``) are one-offs planned from the call's rows, a few days ahead;
-a post that was already handled is never planned again.
+(``call_reminder``), the post-call memory prompt (``call_after``), the evening-before idea
+(``call_prep``) and heads-ups about clock changes and trips (``call_notice``) are one-offs planned
+from the call's rows, a few days ahead; a post that was already handled is never planned again.
+
+The posts around a call land when both partners are awake: a reminder that would come while one
+of them sleeps comes at the end of the last stretch they were both awake, the memory prompt at
+the next one, the idea the day before at a moment they both are.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db.models import Couple, Schedule
@@ -26,16 +31,19 @@ from cogs.calls.rules import (
     KIND_AFTER,
     KIND_CALL,
     KIND_NOTICE,
+    KIND_PREP,
     KIND_REMINDER,
     KINDS,
     LOOKBACK,
     PLAN_AHEAD,
     PLANNED_KINDS,
+    after_time,
     clock_shifts,
     format_minutes,
     next_call_time,
     occurrences,
-    reminder_times,
+    placed_reminders,
+    prep_time,
     trip_time,
 )
 
@@ -94,7 +102,7 @@ class CallPlanner:
             weekdays={call.weekday},
             zone=call.zone,
             key=f"{call.id}:weekly",
-            label=f"Video call #{call.id}",
+            label="Video call",
             owner_id=call.created_by,
             payload={"call": call.id},
         )
@@ -129,28 +137,29 @@ class CallPlanner:
         changes: Mapping[datetime, CallChange] | None = None,
     ) -> None:
         now = self.clock.now()
-        desired: dict[str, dict[str, Planned]] = {KIND_CALL: {}, KIND_REMINDER: {}, KIND_AFTER: {}}
+        desired: dict[str, dict[str, Planned]] = {kind: {} for kind in PLANNED_KINDS}
         if call.active:
             if changes is None:
                 changes = await self.repo.changes(call.id)
             horizon = now + PLAN_AHEAD if call.weekly else now + timedelta(days=800)
+            zone = ZoneInfo(call.zone)
             for item in occurrences(call, changes, now - LOOKBACK, horizon):
                 base = {"call": call.id, "occurrence": to_unix(item.original), "start": to_unix(item.start)}
                 name = f"{call.id}:{base['occurrence']}:{base['start']}"
                 if not call.weekly or item.status == "moved":
-                    desired[KIND_CALL][name] = Planned(item.start, f"Video call #{call.id}", base)
-                for minutes, when in reminder_times(item.start, call.reminders):
+                    desired[KIND_CALL][name] = Planned(item.start, "Video call", base)
+                for minutes, when in placed_reminders(item.start, call.reminders, couple, now):
                     desired[KIND_REMINDER][f"{name}:{minutes}"] = Planned(
                         when,
-                        f"Call reminder #{call.id} ({format_minutes(minutes)} before)",
+                        f"Call reminder ({format_minutes(minutes)} before)",
                         {**base, "minutes": minutes},
                     )
-                if self.memory_book():
-                    desired[KIND_AFTER][name] = Planned(
-                        item.start + timedelta(minutes=call.memory_after),
-                        f"Memory prompt after call #{call.id}",
-                        base,
-                    )
+                after = after_time(item.start, call.memory_after, couple)
+                if self.memory_book() and after is not None:
+                    desired[KIND_AFTER][name] = Planned(after, "Memory prompt after your call", base)
+                prep = prep_time(item.start, zone, couple)
+                if prep is not None:
+                    desired[KIND_PREP][name] = Planned(prep, "Tomorrow's call idea", base)
         for kind, plans in desired.items():
             await sync_once(
                 self.scheduler,
@@ -178,7 +187,7 @@ class CallPlanner:
                 couple,
                 call,
                 f"{call.id}:shift:{to_unix(shift.at)}",
-                label=f"Clock change heads-up for call #{call.id}",
+                label="Clock change heads-up for your call",
                 title="🕰️ Clock change ahead" if shift.cause == "dst" else "✈️ Back home soon",
                 text=shift_text(call, couple, shift),
                 until=shift.after,
@@ -200,14 +209,14 @@ class CallPlanner:
         )
 
     async def zones_changed(self, couple: Couple) -> None:
-        """A trip (or a new zone): tell both when it moves an upcoming call for a partner."""
+        """A trip, a new zone or new quiet hours: tell both when a trip moves an upcoming call for a
+        partner, and plan every call's posts again (they keep to when both are awake)."""
         now = self.clock.now()
         for call in await self.repo.active(couple.guild_id):
             changes = await self.repo.changes(call.id)
             upcoming = next_call_time(call, changes, now)
-            if upcoming is None:
-                continue
-            for partner in couple.partners:
+            for partner in couple.partners if upcoming is not None else ():
+                assert upcoming is not None
                 moved = trip_time(couple, partner, upcoming.start)
                 if moved is None or partner.travel_until is None:
                     continue
@@ -215,10 +224,9 @@ class CallPlanner:
                     couple,
                     call,
                     f"{call.id}:trip:{partner.user_id}:{to_unix(partner.travel_until)}:{partner.travel_zone}",
-                    label=f"Trip heads-up for call #{call.id}",
+                    label="Trip heads-up for your call",
                     title="✈️ A trip moves your call",
                     text=trip_text(couple, partner, upcoming.start, moved),
                     until=upcoming.start,
                 )
-            async with self.lock(call.guild_id):
-                await self._announce_shifts(call, couple, now)
+            await self.plan(call, couple)

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from bot.db.models import Couple, Partner
 from bot.db.repositories.calls import Call, CallChange
 from bot.errors import UserError
+from bot.planning import friendly_instant, shared_moment_after, shared_moment_before, sleeping_partners
 from bot.timeutil import (
     WEEKDAY_NAMES,
     WallRule,
@@ -35,14 +36,16 @@ from bot.timeutil import (
 )
 
 # The scheduler kinds of a call's posts: the call-time card (a weekly call's own recurring schedule,
-# or a one-off), reminders, the memory prompt after it and heads-ups about clock changes and trips.
+# or a one-off), reminders, the memory prompt after it, heads-ups about clock changes and trips,
+# and the evening before, the night's idea when it needs something ready.
 KIND_CALL = "call"
 KIND_REMINDER = "call_reminder"
 KIND_AFTER = "call_after"
 KIND_NOTICE = "call_notice"
+KIND_PREP = "call_prep"
 # The one-off kinds a call plans (what planning reads back).
-PLANNED_KINDS = (KIND_CALL, KIND_REMINDER, KIND_AFTER)
-KINDS = (KIND_CALL, KIND_REMINDER, KIND_AFTER, KIND_NOTICE)
+PLANNED_KINDS = (KIND_CALL, KIND_REMINDER, KIND_AFTER, KIND_PREP)
+KINDS = (KIND_CALL, KIND_REMINDER, KIND_AFTER, KIND_NOTICE, KIND_PREP)
 
 MAX_CALLS = 10
 NOTE_LIMIT = 300
@@ -57,7 +60,9 @@ CARD_GRACE = timedelta(hours=1)
 # Parsing what partners type
 # ---------------------------------------------------------------------------------------------
 
-DEFAULT_REMINDERS: tuple[int, ...] = (60, 10)
+# One reminder an hour before: the call-time card itself comes at the start, and an evening with a
+# call already brings several posts (no local evening should get more than six).
+DEFAULT_REMINDERS: tuple[int, ...] = (60,)
 MAX_REMINDERS = 5
 MAX_REMINDER_MINUTES = 7 * 24 * 60
 MAX_AHEAD = timedelta(days=366)
@@ -140,7 +145,7 @@ _UNIT = {"m": 1, "h": 60, "d": 24 * 60}
 
 
 def parse_reminders(text: str | None) -> tuple[int, ...]:
-    """Minutes before the call, largest first: "60,10" (the default), "2h,15", "none".
+    """Minutes before the call, largest first: "60" (the default), "60,10", "2h,15", "none".
 
     At most five, each from 1 minute to 7 days; duplicates count once. Raises :class:`UserError`.
     """
@@ -255,6 +260,57 @@ def reminder_times(start: datetime, minutes: Iterable[int]) -> list[tuple[int, d
     return [(m, start - timedelta(minutes=m)) for m in minutes]
 
 
+# Reminders that would land while one of the two sleeps move back to when both were awake, this far
+# at most; two that end up closer than REMINDER_GAP are one.
+REMINDER_REACH = timedelta(hours=18)
+REMINDER_GAP = timedelta(minutes=30)
+
+
+def placed_reminders(
+    start: datetime, minutes: Iterable[int], couple: Couple, now: datetime | None = None
+) -> list[tuple[int, datetime]]:
+    """(minutes, instant) of each reminder posted in the shared channel: at its time when both
+    partners are awake then, else at the last moment before it when they both were (within
+    :data:`REMINDER_REACH`, and after ``now``; none when there is no such moment). Never two
+    within half an hour."""
+    placed: list[tuple[int, datetime]] = []
+    for count, when in reminder_times(start, sorted(set(minutes), reverse=True)):
+        moved = shared_moment_before(when, couple, REMINDER_REACH)
+        if moved is None or moved >= start or (now is not None and moved < now <= when):
+            continue
+        if placed and moved - placed[-1][1] < REMINDER_GAP:
+            continue
+        placed.append((count, moved))
+    return placed
+
+
+# The evening before a call, its idea is announced (when it needs something ready) around this time
+# where the call was set, at a moment both are awake that day.
+PREP_AT = time(18, 0)
+PREP_LEAD = timedelta(hours=12)  # at least this long before the call
+
+
+def prep_time(start: datetime, zone: ZoneInfo, couple: Couple) -> datetime | None:
+    """When to announce the night's idea: the day before the call, when both are awake (None when
+    that day has no such moment at least :data:`PREP_LEAD` before the call)."""
+    day_before = start.astimezone(zone).date() - timedelta(days=1)
+    when = friendly_instant(day_before, zone, couple, PREP_AT)
+    if sleeping_partners(when, couple) or start - when < PREP_LEAD:
+        return None
+    return when
+
+
+# The memory prompt after a call comes when both are next awake, within this long.
+AFTER_REACH = timedelta(hours=24)
+# Later than this after the start, it no longer says "tonight".
+SAME_NIGHT = timedelta(hours=3)
+
+
+def after_time(start: datetime, minutes: int, couple: Couple) -> datetime | None:
+    """The memory prompt after a call: ``minutes`` after it, or when both are next awake."""
+    return shared_moment_after(start + timedelta(minutes=minutes), couple, AFTER_REACH)
+
+
 def shared_suggestion(instant: datetime, couple: Couple) -> datetime | None:
     """The nearest instant to ``instant`` inside the couple's shared awake hours."""
     return nearest_shared_time(instant, couple.people(instant))
@@ -361,11 +417,16 @@ def trip_time(couple: Couple, traveler: Partner, start: datetime) -> PartnerTime
 # ---------------------------------------------------------------------------------------------
 
 
-def pick_activity(activities: Sequence[dict[str, Any]], recent: Iterable[str], seed: str) -> dict[str, Any]:
+def pick_activity(
+    activities: Sequence[dict[str, Any]], recent: Iterable[str], seed: str, *, prep: bool = True
+) -> dict[str, Any]:
     """A shared activity idea, never one of the ``recent`` ones while others remain.
 
-    ``seed`` makes the choice repeatable, so a retried post offers the same idea.
+    ``seed`` makes the choice repeatable, so a retried post offers the same idea. Without
+    ``prep`` (nobody was told the day before), only ideas that need nothing ready.
     """
+    if not prep:
+        activities = [a for a in activities if not a.get("prep")]
     if not activities:
         return {"title": "Just talk", "text": "No plan tonight: tell each other about your week."}
     seen = set(recent)

@@ -304,6 +304,18 @@ class CallService:
         line = await self.next_call_line(couple, now)
         return [("Next video call 📞", line)] if line else []
 
+    async def welcome_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+        """The welcome's line: how call nights work (or the next call, when one is planned)."""
+        line = await self.next_call_line(couple, now)
+        text = (
+            "Plan a weekly video call with `/call schedule`, each in your own time. A reminder comes "
+            "an hour before, the card with a shared idea when it starts, and the evening before, the "
+            "idea when it needs something ready."
+        )
+        if line:
+            text += f"\nYour next call: {line}"
+        return [("📞 Call nights", text)]
+
     async def digest_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
         line = await self.next_call_line(couple, now)
         return [("Next video call 📞", line)] if line else []

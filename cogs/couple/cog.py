@@ -10,11 +10,16 @@ from bot.checks import current, in_server, partner_only
 from bot.client import CloserBot
 from bot.errors import UserError
 from bot.feature import Feature
+from bot.planning import zone_city
 from bot.registry import Contribution
-from bot.timeutil import QuietHours, discord_timestamp, format_clock, parse_clock
-from bot.transformers import Zone
+from bot.timeutil import QuietHours, discord_timestamp
+from bot.transformers import Clock, Zone, zone_choices
 from cogs.couple import embeds, views
 from cogs.couple.service import CoupleService, check_channel, check_partner
+from cogs.couple.status import status_embed
+from cogs.couple.welcome import Welcome
+
+HOME = "home"
 
 
 class CoupleCog(
@@ -25,10 +30,24 @@ class CoupleCog(
 ):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
-        self.service = CoupleService(bot.couples, bot.registry, bot.scheduler, bot.schedules, bot.clock)
+        self.welcome = Welcome(bot.scheduler, bot.registry, views.welcome_view)
+        self.service = CoupleService(
+            bot.couples, bot.registry, bot.scheduler, bot.schedules, bot.clock, bot.rituals, self.welcome
+        )
 
     def contribution(self) -> Contribution:
-        return Contribution(items=views.ITEMS, modals=views.MODALS)
+        return Contribution(kinds=self.welcome.kinds(), items=views.ITEMS, modals=views.MODALS)
+
+    async def travel_choices(
+        self, interaction: discord.Interaction, current_text: str
+    ) -> list[app_commands.Choice[str]]:
+        """Every zone option's suggestions, with `home` (end a trip now) first."""
+        home = app_commands.Choice(name="home: end my trip now", value=HOME)
+        typed = current_text.strip().lower()
+        found = await zone_choices(interaction, current_text)
+        if not typed or HOME.startswith(typed):
+            return [home, *found][:25]
+        return found
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -73,9 +92,14 @@ class CoupleCog(
             )
         except discord.HTTPException as error:
             await couples.cancel_invitation(guild_id)
+            why = (
+                "Discord is having trouble right now"
+                if isinstance(error, discord.DiscordServerError)
+                else "I may be missing a permission there"
+            )
             raise UserError(
-                f"I couldn't post the invitation in {channel.mention} ({error.text or error.status}). "
-                "Check my permissions there and try again."
+                f"I couldn't post the invitation in {channel.mention}: {why}. Nothing was kept; "
+                "check my permissions there and try again."
             ) from error
         await couples.set_invite_message(guild_id, message.id)
         replaced = existing is not None and not existing.paired
@@ -103,23 +127,10 @@ class CoupleCog(
         end="When they end, like 08:00 (same = no quiet hours)",
     )
     @partner_only()
-    async def quiet(
-        self,
-        interaction: discord.Interaction,
-        start: app_commands.Range[str, 1, 10],
-        end: app_commands.Range[str, 1, 10],
-    ) -> None:
+    async def quiet(self, interaction: discord.Interaction, start: Clock, end: Clock) -> None:
         """Your quiet hours: personal pings wait until they end."""
         couple, partner = current(interaction)
-        hours = QuietHours(parse_clock(start), parse_clock(end))
-        await self.service.set_quiet(couple, partner.user_id, hours)
-        if hours.start == hours.end:
-            text = "Quiet hours are off: personal pings can reach you at any time."
-        else:
-            text = (
-                f"Quiet hours set to {hours} your time. Personal pings that would land then wait until "
-                f"{format_clock(hours.end)}."
-            )
+        text = await views.set_quiet(self.service, couple, partner.user_id, QuietHours(start, end))
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="travel")
@@ -127,6 +138,7 @@ class CoupleCog(
         timezone="Where you're going (a city or zone), or `home` to end a trip now",
         until="The date you're back, YYYY-MM-DD: your home zone returns that day",
     )
+    @app_commands.autocomplete(timezone=travel_choices)
     @partner_only()
     async def travel(
         self,
@@ -136,11 +148,12 @@ class CoupleCog(
     ) -> None:
         """A temporary time zone for a trip; it switches back by itself."""
         couple, partner = current(interaction)
-        if timezone.strip().lower() == "home":
+        if timezone.strip().lower() == HOME:
             await self.service.end_trip(couple, partner.user_id)
-            home = partner.home_zone or couple.first.home_zone
+            home = partner.home_zone or couple.first.home_zone or "UTC"
             await interaction.response.send_message(
-                f"Welcome home! Closer uses your home zone `{home}` again.", ephemeral=True
+                f"Welcome home! Closer uses your home zone again: {zone_city(home)} (`{home}`).",
+                ephemeral=True,
             )
             return
         trip = await self.service.start_trip(couple, partner.user_id, timezone, until)
@@ -157,7 +170,7 @@ class CoupleCog(
     @partner_only()
     async def status(self, interaction: discord.Interaction) -> None:
         """Both partners' local times, shared awake hours, what's next and recent deliveries."""
-        couple, _ = current(interaction)
-        status = await self.service.status(couple)
-        card = embeds.status_embed(couple, status.now, status.upcoming, status.sections, status.recent)
+        couple, partner = current(interaction)
+        status = await self.service.status(couple, partner)
+        card = status_embed(couple, partner, status.now, status.coming, status.sections, status.recent)
         await interaction.response.send_message(embed=card, ephemeral=True)

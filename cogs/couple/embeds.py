@@ -1,20 +1,17 @@
-"""Pure builders of /couple's posts: the invitation, pairing, zone replies and the status card."""
+"""Pure builders of /couple's posts: the invitation, pairing, zone and quiet-hours replies.
+
+The status card is in :mod:`cogs.couple.status`, the welcome after pairing in :mod:`cogs.couple.welcome`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.db.models import Couple, Delivery, Partner, Schedule
-from bot.timeutil import discord_timestamp, shared_awake_windows
-from bot.ui.embeds import clip, embed
-from bot.zones import utc_offset_label
-
-LEDGER_ICONS = {"sent": "✅", "late": "⏰", "missed": "✖️", "failed": "⚠️", "skipped": "➖", "retry": "🔁"}
-
+from bot.db.models import Couple, Partner
+from bot.timeutil import QuietHours, format_clock
+from bot.ui.embeds import embed
 
 # -- pairing --------------------------------------------------------------------------------------
 
@@ -53,7 +50,8 @@ def welcome_text(couple: Couple) -> str:
     first = couple.first
     return (
         f"Welcome! Until you set your own time zone, Closer uses {first.display_name}'s "
-        f"(`{first.home_zone}`). Set yours with `/couple timezone` or the button below."
+        f"(`{first.home_zone}`). Set yours with `/couple timezone` or the button below; then Closer "
+        "posts a welcome for you both with what comes when, in each of your times."
     )
 
 
@@ -67,87 +65,13 @@ def zone_set_text(partner: Partner, zone: ZoneInfo, now: datetime) -> str:
     return message
 
 
-# -- status ---------------------------------------------------------------------------------------
+# -- quiet hours ----------------------------------------------------------------------------------
 
 
-def local_time_line(couple: Couple, partner: Partner, now: datetime) -> str:
-    zone = couple.zone_of(partner, now)
-    local = now.astimezone(zone)
-    line = f"**{local:%H:%M}** {local:%a %d %b} · `{zone.key}` ({utc_offset_label(zone, now)})"
-    if partner.home_zone is None:
-        line += " · zone not set yet"
-    if partner.traveling(now) and partner.travel_until is not None:
-        line += f"\n✈️ traveling until {discord_timestamp(partner.travel_until, 'D')} (home: `{partner.home_zone}`)"
-    return line
-
-
-def shared_hours_lines(couple: Couple, now: datetime) -> list[str]:
-    """The next 24 hours when both are awake, in each partner's local time."""
-    windows = [w for w in shared_awake_windows(couple.people(now), now, hours=24) if w.minutes >= 15]
-    if not windows:
-        return ["None in the next 24 hours: your quiet hours cover each other's days."]
-    lines = []
-    for window in windows[:4]:
-        parts = []
-        for partner in couple.partners:
-            zone = couple.zone_of(partner, now)
-            start, end = window.start.astimezone(zone), window.end.astimezone(zone)
-            parts.append(f"{partner.display_name} {start:%H:%M}-{end:%H:%M}")
-        hours, minutes = divmod(window.minutes, 60)
-        lines.append(f"{' · '.join(parts)} ({hours}h{minutes:02d})")
-    return lines
-
-
-def ledger_line(delivery: Delivery) -> str:
-    """One line of the visible ledger: what was sent, late, missed or failed, and why."""
-    line = (
-        f"{LEDGER_ICONS.get(delivery.status, '•')} {delivery.label} "
-        f"(due {discord_timestamp(delivery.scheduled_at, 'f')}): {delivery.status}"
+def quiet_set_text(hours: QuietHours) -> str:
+    if hours.start == hours.end:
+        return "Quiet hours are off: personal messages can reach you at any time."
+    return (
+        f"Quiet hours set to {hours} your time. Personal messages that would land then wait until "
+        f"{format_clock(hours.end)}, and Closer plans its posts in your shared channel around them."
     )
-    if delivery.detail:
-        line += f" ({delivery.detail})"
-    return clip(line, 200)
-
-
-def status_embed(
-    couple: Couple,
-    now: datetime,
-    upcoming: Sequence[Schedule],
-    sections: Sequence[tuple[str, str]],
-    recent: Sequence[Delivery],
-) -> discord.Embed:
-    card = embed("Closer status", f"Your shared channel is <#{couple.channel_id}>.")
-    for partner in couple.partners:
-        card.add_field(
-            name=f"{partner.display_name}",
-            value=local_time_line(couple, partner, now) + f"\nQuiet hours {partner.quiet}",
-            inline=False,
-        )
-    card.add_field(
-        name="Shared awake hours (next 24h)",
-        value="\n".join(shared_hours_lines(couple, now)),
-        inline=False,
-    )
-    if upcoming:
-        card.add_field(
-            name="Coming up",
-            value=clip(
-                "\n".join(
-                    f"{s.label} {discord_timestamp(s.fire_at, 'f')} ({discord_timestamp(s.fire_at, 'R')})"
-                    for s in upcoming
-                    if s.fire_at is not None
-                ),
-                1024,
-            ),
-            inline=False,
-        )
-    for name, value in sections:
-        card.add_field(name=name, value=value, inline=False)
-    if recent:
-        card.add_field(
-            name="Recent deliveries",
-            value=clip("\n".join(ledger_line(d) for d in recent), 1024),
-            inline=False,
-        )
-    card.set_footer(text="Times are shown in each partner's own zone.")
-    return card

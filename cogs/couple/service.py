@@ -10,18 +10,25 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.clock import Clock
-from bot.db.models import Couple, Delivery, Partner, Schedule
+from bot.db.models import Couple, Delivery, Partner
 from bot.db.repositories.couples import CoupleRepository
+from bot.db.repositories.ledger import STATUS_ROWS
 from bot.db.repositories.schedules import ScheduleRepository
 from bot.errors import UserError
 from bot.permissions import missing_permissions
 from bot.registry import Hook, Place, Registry
+from bot.rituals import RitualService
 from bot.scheduler import Scheduler
 from bot.timeutil import QuietHours, parse_date, wall_to_utc
 from bot.zones import resolve_zone
+from cogs.couple.status import outcome, plain_label, visible_to
+from cogs.couple.welcome import Welcome
 
-# The couple's shared posts /couple status lists; personal pings and calls have their own lines.
+# The couple's shared posts /couple status lists; calls, visits and dates have their own lines.
 UPCOMING_KINDS = ("question", "ritual")
+UPCOMING_SHOWN = 5
+RECENT_READ = STATUS_ROWS  # ledger rows read (all compaction keeps), before the other partner's private ones are left out
+RECENT_SHOWN = 6
 LONGEST_TRIP = timedelta(days=366)
 
 
@@ -78,17 +85,19 @@ class Trip:
 
 @dataclass(frozen=True)
 class Status:
-    """What /couple status shows besides the couple itself."""
+    """What /couple status shows one partner besides the couple itself."""
 
     now: datetime
-    upcoming: list[Schedule]
+    viewer: Partner
+    coming: list[tuple[str, datetime]]  # (label, when) of shared posts that will really be posted
     sections: list[tuple[str, str]]
-    recent: list[Delivery]
+    recent: list[tuple[Delivery, str]]  # shared posts and the viewer's own, with what happened
 
 
 class CoupleService:
     """Pairing and the partners' times, over the couples repository, the registry (hooks and
-    status sections), the scheduler and its ledger, and a clock."""
+    status sections), the scheduler and its ledger, the ritual service (what rituals will really
+    post), the welcome after pairing and a clock."""
 
     def __init__(
         self,
@@ -97,12 +106,16 @@ class CoupleService:
         scheduler: Scheduler,
         schedules: ScheduleRepository,
         clock: Clock,
+        rituals: RitualService,
+        welcome: Welcome,
     ) -> None:
         self.couples = couples
         self.registry = registry
         self.scheduler = scheduler
         self.schedules = schedules
         self.clock = clock
+        self.rituals = rituals
+        self.welcome = welcome
 
     # -- pairing ---------------------------------------------------------------------------------
 
@@ -130,6 +143,7 @@ class CoupleService:
         paired = await self.couples.get(couple.guild_id)
         assert paired is not None
         await self.registry.emit(Hook.COUPLE_PAIRED, paired)
+        await self.welcome.paired(paired)
         return paired
 
     # -- zones, quiet hours, trips ---------------------------------------------------------------
@@ -143,8 +157,12 @@ class CoupleService:
     async def set_zone(self, couple: Couple, user_id: int, zone: ZoneInfo) -> Partner:
         """The partner's home zone; every feature re-plans (``Hook.ZONES_CHANGED``)."""
         await self.couples.set_zone(couple.guild_id, user_id, zone.key)
-        partner = (await self._zones_changed(couple.guild_id)).partner(user_id)
+        updated = await self._zones_changed(couple.guild_id)
+        partner = updated.partner(user_id)
         assert partner is not None
+        if updated.paired and partner.position == 2:
+            # Every feature has chosen its times for both zones now: the welcome can say them.
+            await self.welcome.zone_known(updated)
         return partner
 
     async def set_quiet(self, couple: Couple, user_id: int, hours: QuietHours) -> None:
@@ -177,9 +195,26 @@ class CoupleService:
 
     # -- status ----------------------------------------------------------------------------------
 
-    async def status(self, couple: Couple) -> Status:
+    async def status(self, couple: Couple, viewer: Partner) -> Status:
         now = self.clock.now()
-        upcoming = await self.scheduler.upcoming(couple.guild_id, kinds=UPCOMING_KINDS)
+        coming: list[tuple[str, datetime]] = []
+        for schedule in await self.scheduler.upcoming(couple.guild_id, kinds=UPCOMING_KINDS, limit=20):
+            if len(coming) >= UPCOMING_SHOWN or schedule.fire_at is None:
+                continue
+            if schedule.personal or schedule.paused or not await self.rituals.will_post(couple, schedule):
+                continue
+            coming.append((plain_label(schedule.label), schedule.fire_at))
         sections = await self.registry.sections(Place.STATUS, couple, now)
-        recent = await self.schedules.recent(couple.guild_id, limit=6)
-        return Status(now, upcoming, sections, recent)
+        schedules = {s.id: s for s in await self.schedules.for_guild(couple.guild_id)}
+        recent: list[tuple[Delivery, str]] = []
+        for delivery in await self.schedules.recent(couple.guild_id, limit=RECENT_READ):
+            said = outcome(delivery)
+            source = schedules.get(delivery.schedule_id)
+            if said is None or source is None or not visible_to(source, viewer.user_id):
+                continue
+            if delivery.status == "missed" and not await self.rituals.will_post(
+                couple, source, delivery.scheduled_at
+            ):
+                continue  # it would have had nothing to post: nothing was missed
+            recent.append((delivery, said))
+        return Status(now, viewer, coming, sections, recent[:RECENT_SHOWN])

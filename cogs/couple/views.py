@@ -1,4 +1,5 @@
-"""/couple's buttons and form: Accept / Decline on an invitation, and setting one's time zone."""
+"""/couple's buttons and forms: Accept / Decline on an invitation, setting one's time zone, and
+the welcome's three settings (question time, check-in time, quiet hours)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import discord
 from bot.checks import bot_of, couple_for
 from bot.db.models import Couple
 from bot.errors import UserError
+from bot.timeutil import QuietHours, format_clock, parse_clock
 from bot.ui.components import CustomId, PersistentModal, SafeCallback
 from bot.zones import resolve_zone
 from cogs.couple import embeds
@@ -31,6 +33,12 @@ async def set_zone(service: CoupleService, couple: Couple, user_id: int, zone: Z
     """Set a partner's zone; the reply (from /couple timezone and the form alike)."""
     partner = await service.set_zone(couple, user_id, zone)
     return embeds.zone_set_text(partner, zone, service.clock.now())
+
+
+async def set_quiet(service: CoupleService, couple: Couple, user_id: int, hours: QuietHours) -> str:
+    """Set a partner's quiet hours; the reply (from /couple quiet and the welcome's form alike)."""
+    await service.set_quiet(couple, user_id, hours)
+    return embeds.quiet_set_text(hours)
 
 
 def invitation_view(invitee_id: int) -> discord.ui.View:
@@ -120,5 +128,101 @@ class ZoneModal(PersistentModal, title="Your time zone", custom_id=CustomId("clo
         await interaction.response.send_message(reply, ephemeral=True)
 
 
-ITEMS = (InviteButton, SetZoneButton)
-MODALS = (ZoneModal,)
+# -- the welcome's settings --------------------------------------------------------------------------
+
+# The settings the welcome offers, and the command (and option) that changes the other features' ones.
+SETTINGS = {
+    "question": ("Question time", "🗓️", "question schedule", "time"),
+    "checkin": ("Check-in time", "💬", "checkin schedule", "time"),
+    "quiet": ("Quiet hours", "🌙", "couple quiet", "start"),
+}
+
+
+def welcome_view(guild_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for setting in SETTINGS:
+        view.add_item(WelcomeButton(guild_id, setting))
+    return view
+
+
+def command_hint(interaction: discord.Interaction, setting: str) -> str:
+    """Which command changes a setting of another feature (as the loaded command tree has it)."""
+    label, _, name, option = SETTINGS[setting]
+    command = bot_of(interaction).tree.get_command(name.split()[0])
+    sub = command.get_command(name.split()[1]) if isinstance(command, discord.app_commands.Group) else None
+    if sub is None:
+        return f"{label} can't be changed in this version of Closer. `/help` lists what you can change."
+    return (
+        f"{label}: use `/{name}` and fill in `{option}` with a time in your own time zone, like `20:30`. "
+        "Closer tells you what it becomes for your partner."
+    )
+
+
+class WelcomeButton(
+    SafeCallback,
+    discord.ui.DynamicItem[discord.ui.Button],
+    custom_id=CustomId("closer:welcome:{guild:int}:{setting}", setting="question|checkin|quiet"),
+):
+    """One of the welcome's three settings: quiet hours open a form, the others say the command."""
+
+    def __init__(self, guild_id: int, setting: str) -> None:
+        self.guild_id, self.setting = guild_id, setting
+        label, emoji, _, _ = SETTINGS[setting]
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                emoji=emoji,
+                style=discord.ButtonStyle.secondary,
+                custom_id=self.spec.build(guild=guild_id, setting=setting),
+            )
+        )
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        couple = await couple_for(interaction, guild_id=self.guild_id)
+        if self.setting != "quiet":
+            await interaction.response.send_message(command_hint(interaction, self.setting), ephemeral=True)
+            return
+        partner = couple.partner(interaction.user.id)
+        assert partner is not None
+        await QuietModal(self.guild_id, partner.quiet).open(interaction)
+
+
+class QuietModal(
+    PersistentModal, title="Your quiet hours", custom_id=CustomId("closer:modal:quiet:{guild:int}")
+):
+    def __init__(self, guild_id: int, current: QuietHours) -> None:
+        super().__init__(custom_id=self.spec.build(guild=guild_id))
+        self.add_item(
+            discord.ui.TextInput(
+                label="Quiet from (your time)",
+                placeholder="23:00",
+                default=format_clock(current.start),
+                custom_id="start",
+                max_length=20,
+            )
+        )
+        self.add_item(
+            discord.ui.TextInput(
+                label="Until (same time = no quiet hours)",
+                placeholder="08:00",
+                default=format_clock(current.end),
+                custom_id="end",
+                max_length=20,
+            )
+        )
+
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction, key: Mapping[str, Any], values: Mapping[str, str]
+    ) -> None:
+        couple = await couple_for(interaction, guild_id=int(key["guild"]))
+        try:
+            hours = QuietHours(parse_clock(values.get("start", "")), parse_clock(values.get("end", "")))
+        except UserError as error:
+            raise UserError(f"{error.message} Nothing was changed; press **Quiet hours** again.") from None
+        reply = await set_quiet(service_of(interaction), couple, interaction.user.id, hours)
+        await interaction.response.send_message(reply, ephemeral=True)
+
+
+ITEMS = (InviteButton, SetZoneButton, WelcomeButton)
+MODALS = (ZoneModal, QuietModal)

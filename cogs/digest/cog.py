@@ -8,7 +8,7 @@ from bot.client import CloserBot
 from bot.db.models import Couple
 from bot.db.repositories.checkins import CheckinRepository
 from bot.feature import Feature
-from bot.registry import Contribution, Hook
+from bot.registry import Contribution, Hook, Place
 from cogs.digest.service import WeeklyDigest
 
 QUESTION_KIND = "question"  # the daily question's schedule
@@ -32,6 +32,7 @@ class DigestCog(Feature):
     def contribution(self) -> Contribution:
         return Contribution(
             rituals=(self.service.template(),),
+            sections=((Place.WEEKLY_SESSION, self.service.session_section),),
             hooks=(
                 (Hook.COUPLE_PAIRED, self.service.ensure),
                 (Hook.ZONES_CHANGED, self.service.follow_zones),

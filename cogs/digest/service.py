@@ -5,6 +5,10 @@ hours and apart from the daily question (:mod:`cogs.digest.rules`; chosen again 
 quiet hours or the question's time change): the week's check-in averages over the check-ins
 each partner shared (each check-in's own level), appreciations, wins, and the lines other
 features add to the ``Place.DIGEST`` section (what's coming up, ...). No interaction handling.
+
+When the couple's weekly check-in session runs the same evening (within :data:`SAME_EVENING`),
+the digest does not post on its own: its lines open the session's thread
+(``Place.WEEKLY_SESSION``), one post fewer on the busiest evening of the week.
 """
 
 from __future__ import annotations
@@ -21,12 +25,15 @@ from bot.moods import day_of
 from bot.registry import Place
 from bot.rituals import RitualService, RitualTemplate
 from bot.scheduler import Occurrence, Sent
+from bot.timeutil import WallRule
 from bot.ui.embeds import pack
 from cogs.digest.embeds import Week, digest_embeds, week_lines
 from cogs.digest.rules import SUNDAY, digest_time
 
 DIGEST = "digest"  # the weekly digest ritual
 DIGEST_DAYS = frozenset({SUNDAY})
+SESSION = "weekly_checkin"  # the weekly check-in session's ritual template (cogs/rituals)
+SAME_EVENING = timedelta(hours=3)  # a session this close to the digest takes its lines
 
 Sections = Callable[[Place, Couple, datetime], Awaitable[list[tuple[str, str]]]]
 # The daily question's wall time and zone, if the couple has one (read from its schedule).
@@ -54,7 +61,27 @@ class WeeklyDigest:
         self.question_time = question_time
 
     def template(self) -> RitualTemplate:
-        return RitualTemplate(DIGEST, "Weekly digest", self.deliver, addable=False)
+        return RitualTemplate(DIGEST, "Weekly digest", self.deliver, addable=False, will_post=self.will_post)
+
+    async def joins_session(self, couple: Couple, at: datetime) -> bool:
+        """The weekly session runs within :data:`SAME_EVENING` of the digest due ``at``."""
+        return await self.rituals.runs_near(couple.guild_id, SESSION, at, SAME_EVENING) is not None
+
+    async def will_post(self, couple: Couple, ritual: Ritual, at: datetime) -> bool:
+        """Posted on its own unless the weekly session takes its lines that evening."""
+        return not await self.joins_session(couple, at)
+
+    async def session_section(self, couple: Couple, at: datetime) -> list[tuple[str, str]]:
+        """``Place.WEEKLY_SESSION``: the digest's lines, when the session starting ``at`` falls on
+        the digest's evening (the week counted up to the digest's own time, as it would post)."""
+        ritual = await self.rituals.repo.find_template(couple.guild_id, DIGEST)
+        if ritual is None or ritual.paused:
+            return []
+        rule = WallRule(ritual.local_time, ZoneInfo(ritual.zone), ritual.weekdays)
+        due = next(iter(rule.instants(at - SAME_EVENING - timedelta(seconds=1), at + SAME_EVENING)), None)
+        if due is None:
+            return []
+        return await self.lines(couple, due)
 
     # -- the ritual's schedule -------------------------------------------------------------------
 
@@ -116,15 +143,22 @@ class WeeklyDigest:
             await self.repo.wins_between(couple.guild_id, start, end),
         )
 
+    async def lines(self, couple: Couple, end: datetime) -> list[tuple[str, str]]:
+        """The digest's lines for the week ending at ``end``, other features' after its own."""
+        lines = week_lines(couple, await self.week(couple, end))
+        return lines + await self.sections(Place.DIGEST, couple, end)
+
     async def deliver(self, occurrence: Occurrence, ritual: Ritual) -> Sent | None:
         couple = occurrence.couple
         assert couple is not None
         end = occurrence.scheduled_at
+        if await self.joins_session(couple, end):
+            occurrence.notes.append("in the weekly session's thread")
+            return None
         zone = occurrence.zone
         first_day = (end - timedelta(days=7)).astimezone(zone)
         last_day = (end - timedelta(days=1)).astimezone(zone)
-        lines = week_lines(couple, await self.week(couple, end))
-        lines += await self.sections(Place.DIGEST, couple, end)
+        lines = await self.lines(couple, end)
         cards = digest_embeds(
             "Your week together 💞",
             f"{first_day:%a %d %b} to {last_day:%a %d %b}: a look back, and what's coming.",

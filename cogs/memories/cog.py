@@ -28,7 +28,7 @@ from bot.db.repositories.memory_search import Memory, search_terms
 from bot.errors import UserError
 from bot.feature import Feature
 from bot.photos import Incoming, PhotoStore
-from bot.registry import Contribution, Hook
+from bot.registry import Contribution, Hook, Place
 from bot.ui.confirm import confirm_view
 from bot.ui.embeds import clip, pack
 from bot.ui.pages import Page, send_pages
@@ -42,6 +42,7 @@ from cogs.memories.embeds import (
     saved_with_notes,
     search_card,
 )
+from cogs.memories.news import MemoryNews
 from cogs.memories.rules import Entry, today_for
 from cogs.memories.service import MemoryService, attach_photos
 from cogs.memories.views import (
@@ -84,6 +85,7 @@ class MemoryCog(
             fetch=lambda url: bot.http.get_from_cdn(url),
             upload_limit=lambda guild_id: upload_limit(guild=bot.get_guild(guild_id)),
         )
+        self.news = MemoryNews(self.repo, bot.scheduler)
         self.save_menu = app_commands.ContextMenu(name="Save as memory", callback=self.save_as_memory)
 
     def contribution(self) -> Contribution:
@@ -91,6 +93,8 @@ class MemoryCog(
         # Hook.SPACE_RESTORED, so the memory book needs no handler of its own.
         return Contribution(
             rituals=(self.service.ritual(),),
+            kinds=self.news.kinds(),
+            sections=((Place.WELCOME, self.service.welcome_section),),
             hooks=(
                 (Hook.COUPLE_PAIRED, self.service.on_paired),
                 (Hook.QUESTION_TIME_CHANGED, self.service.on_question_time),
@@ -195,6 +199,7 @@ class MemoryCog(
             await interaction.response.defer(ephemeral=True, thinking=True)
             photos.append(incoming)
         memory = await self.service.add(couple, partner, written, photos)
+        await self.news.tell(couple, partner, memory)
         await self.send_memory(interaction, couple, memory, content=saved_line(memory))
 
     def form_entry(self, couple: Couple, partner: Partner, values: Mapping[str, str]) -> Entry:
@@ -213,6 +218,7 @@ class MemoryCog(
     ) -> None:
         partner = partner_of(couple, interaction)
         memory = await self.service.add(couple, partner, self.form_entry(couple, partner, values))
+        await self.news.tell(couple, partner, memory)
         await self.send_memory(
             interaction,
             couple,
@@ -237,6 +243,7 @@ class MemoryCog(
         written = self.form_entry(couple, partner, values)
         await interaction.response.defer(ephemeral=True, thinking=True)
         memory, notes = await self.service.save_draft(couple, partner, draft, written)
+        await self.news.tell(couple, partner, memory)
         await self.send_memory(interaction, couple, memory, content=saved_with_notes(memory, notes))
 
     # -- browsing ----------------------------------------------------------------------------------

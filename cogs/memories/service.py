@@ -7,7 +7,8 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -18,9 +19,10 @@ from bot.db.repositories.memory_search import Memory, SearchPage
 from bot.db.repositories.rituals import Ritual
 from bot.errors import UserError
 from bot.photos import Fetch, Incoming, PhotoRefused, PhotoStore, format_size, safe_filename
+from bot.planning import both_times
 from bot.rituals import RitualService, RitualTemplate
 from bot.scheduler import Occurrence, Sent
-from bot.timeutil import ALL_DAYS, local_date
+from bot.timeutil import ALL_DAYS, WallRule, local_date
 from bot.ui.embeds import pack
 from bot.ui.pages import clamp_page
 from cogs.memories.embeds import anniversary_heading, memory_embeds, on_this_day_intro, photo_name
@@ -107,7 +109,28 @@ class MemoryService:
         self.searches: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 
     def ritual(self) -> RitualTemplate:
-        return RitualTemplate(ON_THIS_DAY, "On this day", self.deliver_on_this_day, addable=False)
+        return RitualTemplate(
+            ON_THIS_DAY, "On this day", self.deliver_on_this_day, addable=False, will_post=self.will_post
+        )
+
+    async def will_post(self, couple: Couple, ritual: Ritual, when: datetime) -> bool:
+        """Whether "on this day" has a memory to bring back at ``when`` (its local date)."""
+        return bool(await self.repo.on_this_day(couple.guild_id, local_date(when, ZoneInfo(ritual.zone))))
+
+    async def welcome_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+        """The welcome's line: how the book works, and when memories come back, in both times."""
+        text = (
+            "Keep moments with `/memory add`, or **Save as memory** on any message. When one of you "
+            "adds a memory, the other gets a short message about it."
+        )
+        ritual = await self.rituals.repo.find_template(couple.guild_id, ON_THIS_DAY)
+        if ritual is not None and not ritual.paused:
+            rule = WallRule(ritual.local_time, ZoneInfo(ritual.zone), ritual.weekdays)
+            text += (
+                " On a memory's date in later years it comes back here, at "
+                f"{both_times(couple, rule.next_after(now))}."
+            )
+        return [("📖 Your memory book", text)]
 
     def today(self, couple: Couple, partner: Partner) -> date:
         return today_for(couple, partner, self.clock.now())

@@ -10,7 +10,8 @@ from bot.checks import couple_for, current, partner_only
 from bot.client import CloserBot
 from bot.errors import UserError
 from bot.feature import Feature
-from bot.registry import Contribution, Hook
+from bot.planning import both_times
+from bot.registry import Contribution, Hook, Place
 from bot.timeutil import WEEKDAY_NAMES, discord_timestamp
 from bot.transformers import Clock
 from bot.ui.confirm import confirm_view
@@ -39,8 +40,8 @@ class RitualCog(
             bot.rituals,
             bot.scheduler,
             bot.clock,
-            bot.scheduler.messenger,
             self.channel_of,
+            bot.registry.sections,
             views.COMPONENTS,
         )
 
@@ -56,6 +57,7 @@ class RitualCog(
             confirmations={"ritual_remove": self.confirm_remove},
             pages={"rituals": self.list_page},
             hooks=((Hook.SPACE_RESTORED, self.service.rearm),),
+            sections=((Place.WELCOME, self.service.welcome_section),),
             archive=(GoodnightsArchive(self.service.repo), RitualsArchive(self.service.repo)),
         )
 
@@ -87,7 +89,7 @@ class RitualCog(
     @app_commands.describe(
         template="What kind of ritual",
         day="Which days: daily, weekdays, weekends, sunday, mon,thu ... (default depends on the ritual)",
-        time="The time, in your zone (goodnight: each partner's own bedtime), like 20:00",
+        time="Your time, like 20:00 (goodnight: each one's own); leave empty for a time you're both awake",
         message="For a custom ritual, what to post; for the others, an optional note",
     )
     @app_commands.choices(template=TEMPLATE_CHOICES)
@@ -97,7 +99,7 @@ class RitualCog(
         self,
         interaction: discord.Interaction,
         template: app_commands.Choice[str],
-        time: Clock,
+        time: Clock | None = None,
         day: app_commands.Range[str, 1, 60] | None = None,
         message: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
@@ -106,8 +108,16 @@ class RitualCog(
         added = await self.service.add(couple, partner, template.value, at=time, day=day, message=message)
         ritual, rituals = added.ritual, self.service.rituals
         text = f"Added ritual #{ritual.id}: **{rituals.label(ritual)}**, {rituals.describe_when(ritual)}."
-        if added.next_at:
+        template_ = rituals.template(ritual.template)
+        if added.next_at and template_ is not None and not template_.personal:
+            text += (
+                f" Next: {discord_timestamp(added.next_at, 'F')}, that's "
+                f"{both_times(couple, added.next_at, weekday=True, viewer=partner.user_id)}."
+            )
+        elif added.next_at:
             text += f" Next: {discord_timestamp(added.next_at, 'F')}."
+        if added.chosen:
+            text += " Closer picked that time; `/ritual remove` and add it again with a `time` to change it."
         await interaction.response.send_message(text + added.warning, ephemeral=True)
 
     @app_commands.command(name="list")

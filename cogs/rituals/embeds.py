@@ -1,11 +1,16 @@
 """Pure builders of the rituals' posts: the session's steps, reveals and recap, gratitude,
-goodnight, custom, and the /ritual list page. No I/O but reading the prompts (``data/rituals.toml``)."""
+goodnight, custom, and the /ritual list page. No I/O but reading the prompts (``data/rituals.toml``).
+
+What changes from one time to the next is drawn by date, so it is the same wherever it is shown
+(a step's post, its form, a retried post) and never repeats soon: each session step's prompt from
+its pool (a weekly session meets each prompt once in 12 weeks), the goodnight reminder's words and
+its quick notes (see :func:`session_steps`, :func:`goodnight_reminder`, :func:`note_choices`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import discord
@@ -26,8 +31,23 @@ def prompts(name: str) -> dict[str, Any]:
     return found
 
 
-def session_steps() -> list[dict[str, str]]:
-    return list(prompts("weekly_checkin")["steps"])
+# Quick notes under one goodnight reminder.
+NOTES_SHOWN = 3
+
+
+def session_steps(on: date | None = None) -> list[dict[str, str]]:
+    """The session's steps (title and prompt); ``on`` a date, each step's prompt comes from its
+    pool in turn by that date. Sessions a week apart move seven places on, and 7 and a pool of 12
+    share no factor, so a weekly session meets each prompt once in 12 weeks."""
+    steps = [dict(step) for step in prompts("weekly_checkin")["steps"]]
+    if on is None:
+        return steps
+    pools = list(prompts("weekly_checkin").get("pools", []))
+    for index, step in enumerate(steps):
+        pool = list(pools[index]["prompts"]) if index < len(pools) else []
+        if pool:
+            step["prompt"] = pool[on.toordinal() % len(pool)]
+    return steps
 
 
 def mentions(couple: Couple) -> str:
@@ -75,8 +95,10 @@ def thread_name(local: datetime) -> str:
     return f"Weekly check-in · {local:%d %b %Y}"
 
 
-def step_embed(couple: Couple, step: int, answers: Sequence[RitualAnswer]) -> discord.Embed:
-    steps = session_steps()
+def step_embed(
+    couple: Couple, step: int, answers: Sequence[RitualAnswer], on: date | None = None
+) -> discord.Embed:
+    steps = session_steps(on)
     card = embed(f"Step {step + 1} of {len(steps)} · {steps[step]['title']}", steps[step]["prompt"])
     card.set_footer(text=waiting_line(couple, answers) + " · answers show when you've both replied")
     return card
@@ -123,15 +145,33 @@ def gratitude_reveal(couple: Couple, answers: Sequence[RitualAnswer]) -> discord
 # -- goodnight and custom -------------------------------------------------------------------------
 
 
-def goodnight_reminder(partner_name: str, message: str | None) -> str:
-    text: str = prompts("goodnight")["reminder"].format(partner=partner_name)
+def goodnight_reminder(partner_name: str, message: str | None, on: date | None = None, turn: int = 0) -> str:
+    """The bedtime reminder: one of the ``reminders`` by date (``turn`` sets the partners a few
+    places apart, so they don't read the same words), with the couple's own note."""
+    reminders = list(prompts("goodnight").get("reminders") or [prompts("goodnight")["reminder"]])
+    index = 0 if on is None else (on.toordinal() + 11 * turn) % len(reminders)
+    text: str = reminders[index].format(partner=partner_name)
     if message:
         text += f"\n> {clip(message, 300)}"
     return text
 
 
 def quick_notes() -> list[str]:
+    """The notes of the first releases' buttons (``q0``-``q2``): kept so those buttons still work."""
     return list(prompts("goodnight")["quick"])
+
+
+def goodnight_notes() -> list[str]:
+    """The ready-made notes the reminder's buttons offer, a few each night."""
+    return list(prompts("goodnight")["notes"])
+
+
+def note_choices(on: date, turn: int = 0) -> list[int]:
+    """The quick notes offered on ``on``: the next few of the list each night, so a note comes
+    back only after every other one has been offered (``turn`` sets the partners apart)."""
+    count = len(goodnight_notes())
+    first = (on.toordinal() * NOTES_SHOWN + 13 * turn) % count
+    return [(first + i) % count for i in range(min(NOTES_SHOWN, count))]
 
 
 def goodnight_card(sender_name: str, note: str) -> discord.Embed:
@@ -139,7 +179,13 @@ def goodnight_card(sender_name: str, note: str) -> discord.Embed:
 
 
 def custom_card(ritual: Ritual) -> discord.Embed:
-    return embed(f"⏰ Ritual #{ritual.id}", ritual.message or "It's time for your ritual.")
+    """A custom ritual's post: its own words (a short one as the title)."""
+    words = " ".join((ritual.message or "").split())
+    if not words:
+        return embed("A moment for the two of you 💞", "One of your rituals: take a minute for each other.")
+    if len(words) <= 200 and "\n" not in (ritual.message or ""):
+        return embed(f"💞 {words}")
+    return embed("A moment for the two of you 💞", clip(ritual.message or "", 4000))
 
 
 # -- /ritual list ---------------------------------------------------------------------------------

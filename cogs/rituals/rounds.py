@@ -21,6 +21,11 @@ from bot.scheduler import Occurrence, Scheduler
 
 REVEAL = "ritual_reveal"  # both answered a step: show the answers (key = run:step)
 REVEAL_DEADLINE = timedelta(days=2)
+# How a reveal is named where partners read it (/couple status), by what is revealed.
+REVEAL_LABELS = {
+    "session": "Weekly check-in: both answers to step {step}",
+    "gratitude": "Gratitude: both lists",
+}
 
 # A channel or thread by (channel_id, guild_id), to post in and edit posts of.
 ChannelOf = Callable[[int, int], discord.PartialMessageable]
@@ -100,7 +105,7 @@ class Rounds:
             guild_id=couple.guild_id,
             key=f"{run.id}:{step}",
             when=self.clock.now(),
-            label=f"Reveal of step {step + 1} of ritual run {run.id}",
+            label=REVEAL_LABELS.get(what, "Both answers").format(step=step + 1),
             payload={"run": run.id, "step": step, "what": what, "channel": channel_id, "message": message_id},
         )
         await self.scheduler.process(schedule.id)

@@ -2,16 +2,21 @@
 what adding a ritual may do, the list, and re-arming a restored space's rituals.
 
 It takes the core :class:`~bot.rituals.RitualService` (repository, scheduler, templates), the
-scheduler, a clock, a messenger (goodnight notes), a way to reach a channel or thread by id
-(:data:`~cogs.rituals.rounds.ChannelOf`) and the components deliveries attach (:class:`Components`).
+scheduler, a clock, a way to reach a channel or thread by id (:data:`~cogs.rituals.rounds.ChannelOf`),
+other features' lines for a place (:data:`~cogs.rituals.session.Sections`) and the components
+deliveries attach (:class:`Components`).
+
+Shared rituals live inside the couple's shared awake hours: one added without a time gets its
+template's default moved to when both are awake that day, and a time a partner picks outside them
+is kept with a warning that says what it is for the other partner.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -21,28 +26,33 @@ from bot.clock import Clock
 from bot.db.models import Couple, Partner
 from bot.db.repositories.rituals import Ritual
 from bot.errors import UserError
+from bot.planning import both_times, friendly_instant, sleeping_partners
 from bot.rituals import RitualService, RitualTemplate
-from bot.scheduler import Kind, Messenger, Occurrence, Scheduler, Sent
+from bot.scheduler import Kind, Occurrence, Scheduler, Sent
 from bot.timeutil import format_clock, nearest_shared_time, parse_weekdays, wall_to_utc
 from bot.ui.pages import clamp_page
 from cogs.rituals import embeds
 from cogs.rituals.goodnight import Goodnight
 from cogs.rituals.gratitude import Gratitude
 from cogs.rituals.rounds import REVEAL, REVEAL_DEADLINE, ChannelOf, Reveal, Rounds
-from cogs.rituals.session import WeeklySession
+from cogs.rituals.session import Sections, WeeklySession
 
 log = logging.getLogger(__name__)
 
 MAX_RITUALS = 25
 PER_PAGE = 10
 
-# What /ritual add offers: the default days and time of each template.
+# What /ritual add offers: the default days and time of each template (a shared one's time moves
+# into the couple's shared awake hours). Gratitude comes mid-week: Sunday evening already has the
+# weekly session (with the digest in its thread) and often a call.
 USER_TEMPLATES = {
     "weekly_checkin": ("sunday", time(19, 0)),
-    "gratitude": ("sunday", time(20, 0)),
+    "gratitude": ("wednesday", time(20, 0)),
     "goodnight": ("daily", time(22, 30)),
     "custom": ("daily", time(12, 0)),
 }
+# A goodnight default earlier than 22:30 when someone's quiet hours start before it, never before this.
+EARLIEST_BEDTIME = time(20, 0)
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,7 @@ class Components:
 
     step: Callable[[int, int], discord.ui.View]
     gratitude: Callable[[int], discord.ui.View]
-    goodnight: Callable[[int], discord.ui.View]
+    goodnight: Callable[[int, Sequence[int]], discord.ui.View]
 
 
 class Revealer(Protocol):
@@ -67,6 +77,7 @@ class Added:
     ritual: Ritual
     next_at: datetime | None
     warning: str
+    chosen: bool = False  # the time was Closer's choice (none given)
 
 
 class RitualFeatureService:
@@ -75,8 +86,8 @@ class RitualFeatureService:
         rituals: RitualService,
         scheduler: Scheduler,
         clock: Clock,
-        messenger: Messenger,
         channel_of: ChannelOf,
+        sections: Sections,
         components: Components,
     ) -> None:
         self.rituals = rituals
@@ -84,9 +95,9 @@ class RitualFeatureService:
         self.clock = clock
         self.channel_of = channel_of
         rounds = Rounds(self.repo, scheduler, clock)
-        self.session = WeeklySession(rounds, channel_of, components.step)
+        self.session = WeeklySession(rounds, channel_of, components.step, sections)
         self.gratitude = Gratitude(rounds, components.gratitude)
-        self.goodnight = Goodnight(self.repo, clock, messenger, components.goodnight)
+        self.goodnight = Goodnight(self.repo, clock, scheduler, components.goodnight)
         self._revealers: dict[str, Revealer] = {
             self.session.what: self.session,
             self.gratitude.what: self.gratitude,
@@ -109,7 +120,7 @@ class RitualFeatureService:
         )
 
     def kinds(self) -> tuple[Kind, ...]:
-        return (Kind(REVEAL, self.deliver_reveal, self.reveal_deadline),)
+        return (Kind(REVEAL, self.deliver_reveal, self.reveal_deadline), *self.goodnight.kinds())
 
     # -- deliveries ------------------------------------------------------------------------------
 
@@ -152,12 +163,12 @@ class RitualFeatureService:
         partner: Partner,
         template: str,
         *,
-        at: time,
+        at: time | None,
         day: str | None,
         message: str | None,
     ) -> Added:
-        """Add a ritual the couple chose; refuses a goodnight inside someone's quiet hours and
-        warns when a shared time lands in them."""
+        """Add a ritual the couple chose; without a time, its default inside the shared awake hours.
+        Refuses a goodnight inside someone's quiet hours; warns when a shared time lands in them."""
         weekdays = parse_weekdays(day or USER_TEMPLATES[template][0])
         if template == "custom" and not (message and message.strip()):
             raise UserError("A custom ritual needs a `message`: what Closer should post each time.")
@@ -167,8 +178,17 @@ class RitualFeatureService:
             )
         now = self.clock.now()
         zone = couple.zone_of(partner, now)
+        chosen = at is None
         warning = ""
         if template == "goodnight":
+            existing = await self.repo.find_template(couple.guild_id, "goodnight")
+            if existing is not None:
+                raise UserError(
+                    f"You have a goodnight ritual already (#{existing.id}, "
+                    f"{self.rituals.describe_when(existing)}): it reaches both of you at your own "
+                    f"bedtimes. To change its time, `/ritual remove {existing.id}` and add it again."
+                )
+            at = at or self.default_bedtime(couple)
             for p in couple.partners:
                 if p.quiet.contains(at):
                     raise UserError(
@@ -176,8 +196,10 @@ class RitualFeatureService:
                         "goodnight reminder would wait until morning. Choose an earlier bedtime, or change "
                         "quiet hours with `/couple quiet`."
                     )
+        elif at is None:
+            at = self.default_time(couple, zone, template, weekdays)
         else:
-            warning = self.quiet_warning(couple, at, zone.key)
+            warning = self.quiet_warning(couple, partner, at, zone.key, weekdays)
         ritual = await self.rituals.add(
             couple,
             template,
@@ -187,27 +209,88 @@ class RitualFeatureService:
             message=message.strip() if message else None,
             created_by=partner.user_id,
         )
-        return Added(ritual, await self.rituals.next_time(ritual), warning)
+        return Added(ritual, await self.rituals.next_time(ritual), warning, chosen)
 
-    def quiet_warning(self, couple: Couple, at: time, zone_key: str) -> str:
-        """A note when a shared time lands in someone's quiet hours, with a better time."""
+    def default_bedtime(self, couple: Couple) -> time:
+        """22:30, or half an hour before the earliest quiet hours start (not before 20:00)."""
+        preferred = USER_TEMPLATES["goodnight"][1]
+        starts = [p.quiet.start for p in couple.partners if p.quiet.contains(preferred)]
+        if not starts:
+            return preferred
+        earlier = (datetime.combine(date(2000, 1, 2), min(starts)) - timedelta(minutes=30)).time()
+        return max(earlier, EARLIEST_BEDTIME)
+
+    def default_time(self, couple: Couple, zone: ZoneInfo, template: str, weekdays: frozenset[int]) -> time:
+        """The template's default time, moved (on its next day) to when both are awake."""
+        preferred = USER_TEMPLATES[template][1]
+        today = self.clock.now().astimezone(zone).date()
+        day = next(
+            today + timedelta(days=n) for n in range(7) if (today + timedelta(days=n)).weekday() in weekdays
+        )
+        local = friendly_instant(day, zone, couple, preferred).astimezone(zone)
+        if local.minute % 15:  # a quarter past, not a minute past: inward, so still inside the window
+            local += timedelta(minutes=15 - local.minute % 15)
+        return local.time().replace(second=0, microsecond=0, tzinfo=None)
+
+    def quiet_warning(
+        self,
+        couple: Couple,
+        partner: Partner,
+        at: time,
+        zone_key: str,
+        weekdays: frozenset[int] | None = None,
+    ) -> str:
+        """A note when a shared time lands in someone's quiet hours: what it is for them, and the
+        nearest time both are awake."""
         now = self.clock.now()
         zone = ZoneInfo(zone_key)
-        instant = wall_to_utc(now.astimezone(zone).date(), at, zone)
-        sleepers = [
-            p.display_name
-            for p in couple.partners
-            if p.quiet.contains(instant.astimezone(couple.zone_of(p, now)).time().replace(tzinfo=None))
-        ]
+        today = now.astimezone(zone).date()
+        days = weekdays or frozenset(range(7))
+        day = next(
+            today + timedelta(days=n) for n in range(7) if (today + timedelta(days=n)).weekday() in days
+        )
+        instant = wall_to_utc(day, at, zone)
+        sleepers = sleeping_partners(instant, couple)
         if not sleepers:
             return ""
+        parts = []
+        for p in sleepers:
+            if p.user_id == partner.user_id:
+                parts.append(f"inside your own quiet hours ({p.quiet})")
+            else:
+                local = instant.astimezone(couple.zone_of(p, instant))
+                parts.append(f"{local:%H:%M} for {p.display_name}, inside their quiet hours ({p.quiet})")
+        text = f"\n⚠️ That's {' and '.join(parts)}. It's kept as you chose it."
         better = nearest_shared_time(instant, couple.people(now))
-        hint = (
-            f" The nearest time you're both awake is {better.astimezone(zone):%H:%M} your time."
-            if better
-            else ""
+        if better is not None:
+            others = ", ".join(
+                f"{better.astimezone(couple.zone_of(p, better)):%H:%M} for {p.display_name}"
+                for p in couple.partners
+                if p.user_id != partner.user_id
+            )
+            text += f" The nearest time you're both awake is {better.astimezone(zone):%H:%M} your time ({others})."
+        return text
+
+    async def welcome_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+        """The welcome's line: what /ritual add offers, with the weekly session's default time."""
+        first = couple.first
+        zone = couple.zone_of(first, now)
+        weekdays = parse_weekdays(USER_TEMPLATES["weekly_checkin"][0])
+        at = self.default_time(couple, zone, "weekly_checkin", weekdays)
+        today = now.astimezone(zone).date()
+        day = next(
+            today + timedelta(days=n)
+            for n in range(1, 8)
+            if (today + timedelta(days=n)).weekday() in weekdays
         )
-        return f"\n⚠️ That's inside {', '.join(sleepers)}'s quiet hours.{hint}"
+        when = both_times(couple, wall_to_utc(day, at, zone), weekday=True)
+        return [
+            (
+                "🌙 Rituals, if you'd like them",
+                "A weekly check-in session, three things you're grateful for, or a goodnight nudge at "
+                f"bedtime: `/ritual add`. Added without a time, the weekly session comes each week: {when}.",
+            )
+        ]
 
     def title(self, ritual: Ritual) -> str:
         """``#3 Gratitude · on Sun at 20:00 (Europe/Berlin)``, how commands name a ritual."""

@@ -1,28 +1,43 @@
 """The weekly check-in session: an intro in the shared channel, a thread with one step at a time,
-both answers shown once both replied, and a recap after the last step."""
+both answers shown once both replied, and a recap after the last step.
+
+Each step's prompt comes from its pool by the session's date (:func:`embeds.session_steps`). The
+thread opens with what other features give ``Place.WEEKLY_SESSION`` (the weekly digest, when it
+falls on the same evening), so the evening brings one post in the channel, not two."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import discord
 
 from bot.db.models import Couple
-from bot.db.repositories.rituals import Ritual
+from bot.db.repositories.rituals import Ritual, RitualRun
 from bot.errors import UserError
+from bot.registry import Place
 from bot.scheduler import Occurrence, Sent
-from bot.ui.embeds import pack
+from bot.ui.embeds import FIELDS_LIMIT, clip, embed, embed_size, pack
 from cogs.rituals import embeds
 from cogs.rituals.rounds import Answered, ChannelOf, Reveal, Rounds
 
 log = logging.getLogger(__name__)
 
 ANSWER_LIMIT = 1000
+WEEK_CARD_CHARS = 5500  # the week's card at the top of the thread, under Discord's 6,000
 GONE = "This session no longer exists."
 
 # The Answer button of a step: (run_id, step) -> the view under the step's post.
 StepView = Callable[[int, int], discord.ui.View]
+# Other features' lines for a place (the registry's ``sections``).
+Sections = Callable[[Place, Couple, datetime], Awaitable[list[tuple[str, str]]]]
+
+
+def session_day(run: RitualRun, ritual: Ritual) -> date:
+    """The session's date where it was set: what its prompts are drawn by."""
+    return run.scheduled_at.astimezone(ZoneInfo(ritual.zone)).date()
 
 
 class WeeklySession:
@@ -30,11 +45,14 @@ class WeeklySession:
     label = "Weekly check-in session"
     what = "session"  # the reveal's payload
 
-    def __init__(self, rounds: Rounds, channel_of: ChannelOf, step_view: StepView) -> None:
+    def __init__(
+        self, rounds: Rounds, channel_of: ChannelOf, step_view: StepView, sections: Sections
+    ) -> None:
         self.rounds = rounds
         self.repo = rounds.repo
         self.channel_of = channel_of
         self.step_view = step_view
+        self.sections = sections
 
     # -- delivery --------------------------------------------------------------------------------
 
@@ -59,10 +77,32 @@ class WeeklySession:
         if where is None:
             return sent
         await self.repo.set_run_posts(run.id, sent.message_id, thread_id)
-        await where.send(embed=embeds.step_embed(couple, 0, []), view=self.step_view(run.id, 0))
+        week = await self.sections(Place.WEEKLY_SESSION, couple, occurrence.scheduled_at)
+        if week:
+            card = embed("Your week 💞")
+            for name, value in week[:FIELDS_LIMIT]:
+                card.add_field(name=clip(name, 256), value=clip(value or "-", 1024), inline=False)
+                if embed_size(card) > WEEK_CARD_CHARS:  # Discord allows 6,000 in a message
+                    card.remove_field(-1)
+                    break
+            await where.send(embed=card, nonce=occurrence.nonce("w"))
+        day = session_day(run, ritual)
+        await where.send(
+            embed=embeds.step_embed(couple, 0, [], day),
+            view=self.step_view(run.id, 0),
+            nonce=occurrence.nonce("0"),
+        )
         return sent
 
     # -- answers ---------------------------------------------------------------------------------
+
+    async def step(self, couple: Couple, run_id: int, step: int) -> dict[str, str]:
+        """The step's title and prompt as this session asks it."""
+        run, ritual = await self.rounds.run(couple, run_id, GONE)
+        steps = embeds.session_steps(session_day(run, ritual))
+        if not 0 <= step < len(steps):
+            raise UserError(GONE)
+        return steps[step]
 
     async def previous_answer(self, couple: Couple, run_id: int, step: int, user_id: int) -> str | None:
         """The partner's answer so far to an open step (None before they answered)."""
@@ -96,7 +136,9 @@ class WeeklySession:
     # -- the reveal ------------------------------------------------------------------------------
 
     def closed_post(self, reveal: Reveal) -> discord.Embed:
-        return embeds.step_embed(reveal.couple, reveal.step, reveal.answers)
+        return embeds.step_embed(
+            reveal.couple, reveal.step, reveal.answers, session_day(reveal.run, reveal.ritual)
+        )
 
     async def reveal(self, reveal: Reveal) -> Sent:
         """Both answered a step: show both answers, then the next step (or the recap after the last)."""
@@ -113,7 +155,7 @@ class WeeklySession:
             first = first or message
         if step < len(embeds.session_steps()) - 1:
             await where.send(
-                embed=embeds.step_embed(couple, step + 1, []),
+                embed=embeds.step_embed(couple, step + 1, [], session_day(run, reveal.ritual)),
                 view=self.step_view(run.id, step + 1),
                 nonce=occurrence.nonce("n"),
             )

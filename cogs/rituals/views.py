@@ -5,7 +5,7 @@ Each handler parses, asks the feature's service (the loaded :class:`RitualCog`'s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
@@ -18,7 +18,7 @@ from cogs.rituals import embeds
 from cogs.rituals.goodnight import GOODNIGHT_LIMIT
 from cogs.rituals.gratitude import GRATITUDE_LIMIT
 from cogs.rituals.service import Components, RitualFeatureService
-from cogs.rituals.session import ANSWER_LIMIT
+from cogs.rituals.session import ANSWER_LIMIT, session_day
 
 COG = "RitualCog"
 
@@ -60,20 +60,20 @@ class SessionAnswerButton(
         couple = await couple_for(interaction)
         session = service_of(interaction).session
         mine = await session.previous_answer(couple, self.run_id, self.step, interaction.user.id)
-        await SessionModal(self.run_id, self.step, mine).open(interaction)
+        asked = await session.step(couple, self.run_id, self.step)
+        await SessionModal(self.run_id, self.step, mine, asked).open(interaction)
 
 
 class SessionModal(PersistentModal, custom_id=CustomId("closer:modal:session:{run:int}:{step:int}")):
-    def __init__(self, run_id: int, step: int, previous: str | None) -> None:
-        steps = embeds.session_steps()
+    def __init__(self, run_id: int, step: int, previous: str | None, asked: dict[str, str]) -> None:
         super().__init__(
-            title=clip(f"Step {step + 1}: {steps[step]['title']}", 45),
+            title=clip(f"Step {step + 1}: {asked['title']}", 45),
             custom_id=self.spec.build(run=run_id, step=step),
         )
         self.add_item(
             discord.ui.TextInput(
-                label=clip(steps[step]["title"], 45),
-                placeholder=clip(steps[step]["prompt"], 100),
+                label=clip(asked["title"], 45),
+                placeholder=clip(asked["prompt"], 100),
                 style=discord.TextStyle.paragraph,
                 custom_id="answer",
                 max_length=ANSWER_LIMIT,
@@ -95,7 +95,8 @@ class SessionModal(PersistentModal, custom_id=CustomId("closer:modal:session:{ru
         await interaction.response.defer(ephemeral=True, thinking=True)
         if not answered.both:
             if interaction.message is not None:
-                await interaction.message.edit(embed=embeds.step_embed(couple, step, answered.answers))
+                day = session_day(answered.run, answered.ritual)
+                await interaction.message.edit(embed=embeds.step_embed(couple, step, answered.answers, day))
             await interaction.followup.send(
                 f"Saved ✍️ It shows when {couple.other(interaction.user.id).display_name} has answered too. "
                 "You can change it until then.",
@@ -177,11 +178,12 @@ class GratitudeModal(
 # -- goodnight ------------------------------------------------------------------------------------
 
 
-def goodnight_view(guild_id: int) -> discord.ui.View:
+def goodnight_view(guild_id: int, notes: Sequence[int] = ()) -> discord.ui.View:
+    """Write a note, or one of tonight's ready-made ``notes`` (indexes into the notes list)."""
     view = discord.ui.View(timeout=None)
     view.add_item(GoodnightButton(guild_id, "write"))
-    for index, _ in enumerate(embeds.quick_notes()[:3]):
-        view.add_item(GoodnightButton(guild_id, f"q{index}"))
+    for index in notes:
+        view.add_item(GoodnightNoteButton(guild_id, index))
     return view
 
 
@@ -190,6 +192,8 @@ class GoodnightButton(
     discord.ui.DynamicItem[discord.ui.Button],
     custom_id=CustomId("closer:goodnight:{guild:int}:{choice}", choice=r"write|q\d"),
 ):
+    """Write a note; ``q0``-``q2``: the first releases' three quick notes (still working)."""
+
     def __init__(self, guild_id: int, choice: str) -> None:
         self.guild_id, self.choice = guild_id, choice
         if choice == "write":
@@ -209,6 +213,30 @@ class GoodnightButton(
             return
         goodnight = service_of(interaction).goodnight
         await send_goodnight(interaction, couple, goodnight.quick_note(int(self.choice[1:])))
+
+
+class GoodnightNoteButton(
+    SafeCallback,
+    discord.ui.DynamicItem[discord.ui.Button],
+    custom_id=CustomId("closer:goodnight:{guild:int}:note:{index:int}"),
+):
+    """One of the ready-made goodnight notes, sent with one tap."""
+
+    def __init__(self, guild_id: int, index: int) -> None:
+        self.guild_id, self.index = guild_id, index
+        notes = embeds.goodnight_notes()
+        label = notes[index] if index < len(notes) else "Goodnight 🌙"
+        super().__init__(
+            discord.ui.Button(
+                label=clip(label, 80),
+                style=discord.ButtonStyle.secondary,
+                custom_id=self.spec.build(guild=guild_id, index=index),
+            )
+        )
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        couple = await couple_for(interaction, guild_id=self.guild_id)
+        await send_goodnight(interaction, couple, service_of(interaction).goodnight.ready_note(self.index))
 
 
 class GoodnightModal(
@@ -231,13 +259,13 @@ class GoodnightModal(
 
 
 async def send_goodnight(interaction: discord.Interaction, couple: Couple, note: str) -> None:
-    await interaction.response.defer(ephemeral=True, thinking=True)  # a DM may be slow to open
+    """Keep the note and send it on its way to the other partner; say when it reaches them."""
+    await interaction.response.defer(ephemeral=True, thinking=True)  # the note goes out first
     goodnight = service_of(interaction).goodnight
-    where = await goodnight.send(couple, interaction.user.id, note)
-    other = couple.other(interaction.user.id)
-    await interaction.followup.send(f"Sent to {other.display_name} {where} 💤", ephemeral=True)
+    reply = await goodnight.send(couple, interaction.user.id, note)
+    await interaction.followup.send(reply, ephemeral=True)
 
 
 COMPONENTS = Components(step=step_view, gratitude=gratitude_view, goodnight=goodnight_view)
-ITEMS = (SessionAnswerButton, GratitudeButton, GoodnightButton)
+ITEMS = (SessionAnswerButton, GratitudeButton, GoodnightButton, GoodnightNoteButton)
 MODALS = (SessionModal, GratitudeModal, GoodnightModal)

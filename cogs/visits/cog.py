@@ -10,9 +10,11 @@ from bot.client import CloserBot
 from bot.db.repositories.visits import VisitRepository
 from bot.feature import Feature
 from bot.registry import Contribution, Hook, Place
-from bot.transformers import Clock
+from bot.transformers import Clock, zone_choices
+from bot.ui.embeds import clip
 from cogs.visits.archive import VisitsArchive
 from cogs.visits.embeds import set_notice, set_reply
+from cogs.visits.rules import home_zone
 from cogs.visits.service import VisitService
 
 
@@ -46,25 +48,54 @@ class VisitCog(Feature):
     async def loaded(self) -> None:
         self.bot.after_ready("plan-visits", self.service.plan_everything)
 
+    async def where_choices(
+        self, interaction: discord.Interaction, current_text: str
+    ) -> list[app_commands.Choice[str]]:
+        """Your partner's place, yours, then every zone option's suggestions."""
+        found = await zone_choices(interaction, current_text)
+        couple = await self.bot.couples.get(interaction.guild_id) if interaction.guild_id else None
+        if couple is None or not couple.is_partner(interaction.user.id):
+            return found
+        now = self.bot.clock.now()
+        me = couple.partner(interaction.user.id)
+        assert me is not None
+        other = couple.other(me.user_id)
+        typed = current_text.strip().lower()
+        places = [
+            (f"At {other.display_name}'s: {home_zone(couple, other, now).key} (default)", "theirs"),
+            (f"At yours: {home_zone(couple, me, now).key}", "mine"),
+        ]
+        mine = [
+            app_commands.Choice(name=clip(name, 100), value=value)
+            for name, value in places
+            if not typed or typed in name.lower() or value.startswith(typed)
+        ]
+        return [*mine, *found][:25]
+
     @visit_group.command(name="set")
     @app_commands.rename(day="date")
     @app_commands.describe(
-        day="The day you're together again: YYYY-MM-DD (or tomorrow), in your time zone",
-        time="Optional: the time you arrive, like 18:30, in your time zone",
+        day="The day you're together again: YYYY-MM-DD (or tomorrow)",
+        time="Optional: the time you arrive, like 18:30, where the visit happens",
+        where="Where you'll be together, whose time the date and time are in (default: your partner's)",
     )
+    @app_commands.autocomplete(where=where_choices)
     @partner_only()
     async def visit_set(
         self,
         interaction: discord.Interaction,
         day: app_commands.Range[str, 1, 20],
         time: Clock | None = None,
+        where: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
         """Set the countdown to the next time you're together."""
         couple, partner = current(interaction)
-        visit, days = await self.service.set(couple, partner, day, time)
-        await interaction.response.send_message(set_reply(visit, days, time), ephemeral=True)
+        visit, days, place = await self.service.set(couple, partner, day, time, where)
+        await interaction.response.send_message(
+            set_reply(couple, visit, days, place, partner), ephemeral=True
+        )
         other = couple.other(partner.user_id)
-        await self.service.tell(couple, other, set_notice(visit, days, partner.display_name))
+        await self.service.tell(couple, other, set_notice(couple, visit, days, partner))
 
     @visit_group.command(name="clear")
     @partner_only()

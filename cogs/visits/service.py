@@ -23,7 +23,15 @@ from bot.scheduler import Kind, Messenger, Occurrence, Scheduler, Sent
 from bot.timeutil import parse_date, wall_to_utc
 from bot.ui.embeds import embed
 from cogs.visits.embeds import countdown_text, question_line, visit_line
-from cogs.visits.rules import KIND_VISIT, MAX_VISIT_AHEAD, countdown_posts, visit_days, visit_over
+from cogs.visits.rules import (
+    KIND_VISIT,
+    MAX_VISIT_AHEAD,
+    VisitPlace,
+    countdown_posts,
+    visit_days,
+    visit_over,
+    visit_place,
+)
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +100,14 @@ class VisitService:
 
     # -- setting and clearing ------------------------------------------------------------------------
 
-    async def set(self, couple: Couple, partner: Partner, day: str, at: time | None) -> tuple[Visit, int]:
-        """The new countdown (``day`` as typed, ``at`` in the partner's zone) and the days left."""
+    async def set(
+        self, couple: Couple, partner: Partner, day: str, at: time | None, where: str | None = None
+    ) -> tuple[Visit, int, VisitPlace]:
+        """The new countdown (``day`` and ``at`` read where the visit happens: ``where``, by default
+        the other partner's home), the days left, and where that is."""
         now = self.clock.now()
-        zone = couple.zone_of(partner, now)
+        place = visit_place(couple, partner, where, now)
+        zone = place.zone
         today = now.astimezone(zone).date()
         when: date = parse_date(day, today)
         starts = wall_to_utc(when, at or datetime.min.time(), zone)
@@ -115,7 +127,7 @@ class VisitService:
             now=now,
         )
         await self.plan(couple, visit)
-        return visit, visit_days(visit, now)
+        return visit, visit_days(visit, now), place
 
     async def clear(self, couple: Couple) -> Visit:
         cleared = await self.repo.clear(couple.guild_id, self.clock.now())

@@ -99,7 +99,8 @@ async def test_a_weekly_call_shows_both_local_times_and_tells_the_partner(
     assert stamp(utc(2027, 3, 5, 19)) in reply.text
     assert "alice**: Fri 20:00" in reply.text
     assert "bob**: Fri 11:00" in reply.text
-    assert "1 hour, 10 minutes before" in reply.text
+    # (Changed with issue 14: one reminder an hour before by default, no longer also 10 minutes before.)
+    assert "Reminders: 1 hour before." in reply.text
     told = fake.messages(march.channel)[-1]
     assert march.bob.mention in told.content
     assert "Fri 11:00 for you" in told.content
@@ -117,13 +118,21 @@ async def test_a_call_inside_quiet_hours_is_kept_with_a_better_time_suggested(
 
 
 async def test_a_one_off_call_is_read_in_your_own_zone(march: People, fake: Fake, closer: Closer) -> None:
-    """Bob's "tomorrow 18:00" is 18:00 Los Angeles time; reminders follow the chosen offsets."""
+    """Bob's "tomorrow 18:00" is 18:00 Los Angeles time; reminders follow the chosen offsets, and
+    one that would land in Alice's night comes when both were last awake.
+
+    (Changed with issue 14: the reminder used to come at 02:30 in Berlin, while Alice slept.)"""
     reply = await fake.slash(march.bob, "call plan", when="tomorrow 18:00", reminders="30")
     assert stamp(utc(2027, 3, 3, 2)) in reply.text
     assert "alice**: Wed 03:00" in reply.text
     assert "30 minutes before" in reply.text
-    await at(closer, utc(2027, 3, 3, 1, 29))
+    # 17:30 in Los Angeles is 02:30 in Berlin: the reminder comes at 22:30 Berlin (13:30 Los Angeles).
+    await at(closer, utc(2027, 3, 2, 21, 29))
     assert reminders(fake, march) == []
+    await at(closer, utc(2027, 3, 2, 21, 30))
+    (early,) = reminders(fake, march)
+    assert early.embed is not None
+    assert early.embed["title"] == "📞 Video call in 4 hours 30 minutes"
     await at(closer, utc(2027, 3, 3, 1, 30))
     assert len(reminders(fake, march)) == 1
     await at(closer, utc(2027, 3, 3, 2))
@@ -212,7 +221,7 @@ async def test_a_berlin_call_reminds_at_the_right_instants_and_warns_bob_of_each
     march: People, fake: Fake, closer: Closer
 ) -> None:
     """Fridays 20:00 Berlin: exact reminders through March; Bob hears of 11:00->12:00->11:00 once each."""
-    await schedule(fake, march.alice)
+    await schedule(fake, march.alice, reminders="60,10")
     starts = [
         utc(2027, 3, 5, 19),
         utc(2027, 3, 12, 19),
@@ -238,7 +247,7 @@ async def test_a_los_angeles_call_moves_for_alice_twice_and_she_is_told_in_advan
     march: People, fake: Fake, closer: Closer
 ) -> None:
     """Sundays 10:00 Los Angeles: 19:00, then 18:00, then 19:00 again for Alice, each announced before."""
-    await schedule(fake, march.bob, weekday="Sunday", time="10:00")
+    await schedule(fake, march.bob, weekday="Sunday", time="10:00", reminders="60,10")
     starts = [
         utc(2027, 3, 7, 18),
         utc(2027, 3, 14, 17),

@@ -116,8 +116,8 @@ def test_a_malformed_when_is_refused_with_examples(typed: str, reason: str) -> N
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        (None, (60, 10)),
-        ("", (60, 10)),
+        (None, (60,)),  # (changed with issue 14: the default was 60,10)
+        ("", (60,)),
         ("60,10", (60, 10)),
         ("10, 60", (60, 10)),
         ("1440,60,10,5,1", (1440, 60, 10, 5, 1)),

@@ -74,6 +74,16 @@ RELEASED: list[tuple[str, str]] = [
     ("closer:call:move:6:decline", r"closer:call:move:(?P<proposal>\d+):(?P<answer>accept|decline)"),
     # issue 14: the daily question's "Change the question's time" (the welcome post, /question schedule)
     ("closer:question:time", r"closer:question:time"),
+    # Issue 14: the welcome's settings, and the goodnight reminder's rotating ready-made notes.
+    (
+        "closer:welcome:1579338025421373440:quiet",
+        r"closer:welcome:(?P<guild>\d+):(?P<setting>question|checkin|quiet)",
+    ),
+    (
+        "closer:welcome:1579338025421373440:question",
+        r"closer:welcome:(?P<guild>\d+):(?P<setting>question|checkin|quiet)",
+    ),
+    ("closer:goodnight:1579338025421373440:note:17", r"closer:goodnight:(?P<guild>\d+):note:(?P<index>\d+)"),
 ]
 
 RELEASED_FORMS: list[tuple[str, str]] = [
@@ -91,6 +101,8 @@ RELEASED_FORMS: list[tuple[str, str]] = [
     ("closer:modal:memory:save:3", r"closer:modal:memory:save:(?P<draft>\d+)"),
     ("closer:modal:callmove:4:1795111200", r"closer:modal:callmove:(?P<call>\d+):(?P<occ>\d+)"),
     ("closer:modal:question-time", r"closer:modal:question\-time"),
+    # Issue 14: the welcome's quiet-hours form.
+    ("closer:modal:quiet:1579338025421373440", r"closer:modal:quiet:(?P<guild>\d+)"),
 ]
 
 

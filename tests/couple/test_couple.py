@@ -230,7 +230,10 @@ async def test_an_unknown_zone_suggests_the_closest(couple: People, fake: Fake, 
 
 
 async def test_status_shows_both_local_times_and_shared_awake_hours(couple: People, fake: Fake) -> None:
-    """Each partner's local time and zone, the channel, and when both are awake."""
+    """Each partner's local time and zone, the channel, and when both are awake, with its day.
+
+    (Changed with issue 14: the awake window used to be "alice 17:00-23:00 · bob 08:00-14:00",
+    without the day it belongs to; it is now said from the asking partner's side, with days.)"""
     reply = await fake.slash(couple.bob, "couple status")
     assert reply.ephemeral
     assert "13:00" in reply.text
@@ -238,7 +241,7 @@ async def test_status_shows_both_local_times_and_shared_awake_hours(couple: Peop
     assert "04:00" in reply.text
     assert "America/Los_Angeles" in reply.text
     assert couple.channel.mention in reply.text
-    assert "alice 17:00-23:00 · bob 08:00-14:00" in reply.text
+    assert "Today 08:00-14:00 your time (Tue 17:00-23:00 for alice)" in reply.text
 
 
 async def test_quiet_hours_change_shared_awake_hours(couple: People, fake: Fake) -> None:
@@ -246,10 +249,10 @@ async def test_quiet_hours_change_shared_awake_hours(couple: People, fake: Fake)
     reply = await fake.slash(couple.bob, "couple quiet", start="21:00", end="7:30")
     assert "21:00-07:30" in reply.text
     status = await fake.slash(couple.alice, "couple status")
-    assert "alice 16:30-23:00 · bob 07:30-14:00" in status.text
+    assert "Today 16:30-23:00 your time (Tue 07:30-14:00 for bob)" in status.text
     bad = await fake.slash(couple.bob, "couple quiet", start="25:00", end="07:00")
     assert bad.ephemeral
-    assert "not a time" in bad.text
+    assert "`25:00` is not a time I understand for `start`: try `20:30`" in bad.text
 
 
 async def test_travel_switches_zone_and_back_by_itself(couple: People, fake: Fake, closer: Closer) -> None:

@@ -240,3 +240,29 @@ async def test_a_restored_space_without_a_digest_gets_one(couple: People, fake: 
     assert await closer.bot.rituals.repo.find_template(couple.guild.id, "digest") is not None
     await closer.at(SUNDAY_DIGEST)
     assert len(digests(fake, couple)) == 1
+
+
+async def test_the_weekly_session_the_same_evening_opens_with_the_digest(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """With the weekly check-in session (Sunday 19:00 Berlin, as offered) half an hour from the
+    digest, the digest posts nothing on its own: its lines open the session's thread, and
+    /couple status does not promise it as coming."""
+    SUNDAY_DIGEST = await sunday_digest(closer, couple)
+    await fake.slash(couple.alice, "ritual add", template="weekly_checkin")
+    assert "Weekly digest" not in (await fake.slash(couple.alice, "couple status")).text
+    await a_week_together(fake, closer, couple)
+    await closer.at(SUNDAY_DIGEST + timedelta(hours=1))
+    assert digests(fake, couple) == []
+    thread = fake.threads(couple.channel)[-1]
+    week = await fake.wait_for_message(thread, lambda m: "Your week 💞" in m.text)
+    assert "alice: average **3.5/5** over 2 check-ins" in week.text
+    assert "bob: 🔒 keeps check-ins private" in week.text
+    assert "alice sent 2 · bob sent 1" in week.text
+    # Paused, the session no longer takes the lines: the next digest posts on its own.
+    ritual = await closer.bot.rituals.repo.find_template(couple.guild.id, "weekly_checkin")  # type: ignore[union-attr]
+    assert ritual is not None
+    await fake.slash(couple.alice, "ritual pause", id=ritual.id)
+    await closer.at(SUNDAY_DIGEST + WEEK)
+    (digest,) = digests(fake, couple)
+    assert "alice sent 0 · bob sent 0" in digest.text or "None this week" in digest.text

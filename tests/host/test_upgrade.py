@@ -103,8 +103,8 @@ async def test_the_previous_release_database_upgrades_and_every_feature_works(
     status = (await fake.slash(couple.alice, "couple status")).all_text
     for partner in ("alice", "bob"):
         assert partner in status
-    assert "Recent deliveries" in status
-    assert status.split("Recent deliveries")[1][:200] == recent_before.split("Recent deliveries")[1][:200]
+    assert "Lately" in status
+    assert status.split("Lately")[1][:200] == recent_before.split("Lately")[1][:200]
     history = (await fake.slash(couple.alice, "question history")).all_text
     assert "Alice: the mountains, always." in history
     assert "Bob: the sea, with you." in history

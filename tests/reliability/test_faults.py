@@ -42,7 +42,11 @@ def fast_scheduler(closer: Closer) -> CloserBot:
 
 
 async def due_together(fake: Fake, couple: People) -> None:
-    """The daily question, Alice's check-in ask, a custom ritual and a call reminder, all at T."""
+    """The daily question, Alice's check-in ask, a custom ritual and a call reminder, all at T.
+
+    Bob has no quiet hours: T is 05:00 in Los Angeles, and a call reminder in the shared channel
+    only comes when both are awake (issue 14)."""
+    await fake.slash(couple.bob, "couple quiet", start="00:00", end="00:00")
     for command, options in (
         ("question schedule", {"time": "14:00"}),
         ("checkin schedule", {"time": "14:00"}),
@@ -464,6 +468,7 @@ async def test_asking_to_move_a_call_answers_in_time_when_discord_is_slow(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
     """Submitting "Need to move it" while Discord is slow: the user still gets an answer."""
+    await fake.slash(couple.bob, "couple quiet", start="00:00", end="00:00")  # 05:00 for him
     reply = await fake.slash(couple.alice, "call plan", when="2026-11-24 14:10", reminders="10")
     assert "planned" in reply.text, reply.text
     await closer.at(SESSION_AT)

@@ -171,25 +171,35 @@ async def test_gratitude_needs_all_three_things(couple: People, fake: Fake, clos
 # -- goodnight ---------------------------------------------------------------------------------
 
 
+def is_reminder(message) -> bool:
+    return "Write a goodnight note" in message.buttons
+
+
 async def test_goodnight_reaches_each_partner_at_their_own_bedtime(
     couple: People, fake: Fake, closer: Closer
 ) -> None:
-    """22:30 in Berlin for Alice, 22:30 in Los Angeles for Bob; a button sends the note."""
+    """22:30 in Berlin for Alice, 22:30 in Los Angeles for Bob; a button sends the note.
+
+    (Changed with issue 14: Bob's note used to reach Alice by DM at once, at 07:30 in her quiet
+    hours; a note now goes as a message of its own to her, so it waits until her quiet hours end.)"""
     await add(fake, couple.bob, template="goodnight", time="22:30")
     await closer.at(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))  # Alice's evening check-in, 20:00
     await closer.at(datetime(2026, 11, 24, 21, 30, tzinfo=UTC))  # 22:30 Berlin
-    reminder = await fake.wait_for_message(couple.alice, lambda m: "Bedtime soon" in m.text)
+    reminder = await fake.wait_for_message(couple.alice, is_reminder)
     assert "bob" in reminder.text
-    assert [m for m in fake.dms(couple.bob) if "Bedtime soon" in m.text] == []
+    assert [m for m in fake.dms(couple.bob) if is_reminder(m)] == []
     sent = await fake.click(reminder, reminder.buttons[1], couple.alice)
     assert "Sent to bob" in sent.text
     note = await fake.wait_for_message(couple.bob, lambda m: "Goodnight from alice" in m.text)
     assert note is not None
     await closer.at(datetime(2026, 11, 25, 4, 0, tzinfo=UTC))  # Bob's evening check-in, 20:00
-    await closer.at(datetime(2026, 11, 25, 6, 30, tzinfo=UTC))  # 22:30 Los Angeles
-    bobs = await fake.wait_for_message(couple.bob, lambda m: "Bedtime soon" in m.text)
+    await closer.at(datetime(2026, 11, 25, 6, 30, tzinfo=UTC))  # 22:30 Los Angeles, 07:30 Berlin
+    bobs = await fake.wait_for_message(couple.bob, is_reminder)
     form = await fake.click(bobs, "Write a goodnight note", couple.bob)
-    await fake.submit_modal(form, {"note": "Sleep well, see you in my dreams"}, couple.bob)
+    saved = await fake.submit_modal(form, {"note": "Sleep well, see you in my dreams"}, couple.bob)
+    assert "It reaches alice at 08:00 their time (after their quiet hours)" in saved.all_text
+    assert [m for m in fake.dms(couple.alice) if "see you in my dreams" in m.text] == []
+    await closer.at(datetime(2026, 11, 25, 7, 0, tzinfo=UTC))  # 08:00 Berlin: her quiet hours end
     written = await fake.wait_for_message(couple.alice, lambda m: "see you in my dreams" in m.text)
     assert "Goodnight from bob" in written.text
 
@@ -203,7 +213,7 @@ async def test_goodnight_with_dms_closed_goes_to_the_shared_channel(
     await add(fake, couple.bob, template="goodnight", time="22:30")
     await closer.at(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))  # Alice's evening check-in, 20:00
     await closer.at(datetime(2026, 11, 24, 21, 30, tzinfo=UTC))
-    fallback = await fake.wait_for_message(couple.channel, lambda m: "Bedtime soon" in m.text)
+    fallback = await fake.wait_for_message(couple.channel, is_reminder)
     assert couple.alice.mention in fallback.content
     assert closer.bot is not None
     recent = await closer.bot.schedules.recent(couple.guild.id, limit=50)
@@ -225,7 +235,7 @@ async def test_goodnight_follows_a_trip(couple: People, fake: Fake, closer: Clos
     await add(fake, couple.bob, template="goodnight", time="22:30")
     await fake.slash(couple.bob, "couple travel", timezone="Tokyo", until="2026-12-01")
     await closer.at(datetime(2026, 11, 24, 13, 30, tzinfo=UTC))  # 22:30 in Tokyo
-    reminder = await fake.wait_for_message(couple.bob, lambda m: "Bedtime soon" in m.text)
+    reminder = await fake.wait_for_message(couple.bob, is_reminder)
     assert reminder is not None
 
 
@@ -236,7 +246,7 @@ async def test_goodnight_held_by_new_quiet_hours_is_skipped_not_sent_in_the_morn
     await add(fake, couple.bob, template="goodnight", time="21:30")
     await fake.slash(couple.bob, "couple quiet", start="21:00", end="08:00")
     await closer.at(datetime(2026, 11, 25, 16, 0, tzinfo=UTC))  # 08:00 LA next morning
-    assert [m for m in fake.dms(couple.bob) if "Bedtime soon" in m.text] == []
+    assert [m for m in fake.dms(couple.bob) if is_reminder(m)] == []
     assert closer.bot is not None
     recent = await closer.bot.schedules.recent(couple.guild.id, limit=5)
     assert any(d.status == "skipped" and "quiet hours" in (d.detail or "") for d in recent)
@@ -282,10 +292,11 @@ async def test_a_shared_ritual_in_someones_quiet_hours_warns_with_a_better_time(
     """07:00 is inside Alice's own quiet hours: added, with a warning and the nearest shared time."""
     reply = await add(fake, couple.alice, template="gratitude", time="07:00")
     assert "Added ritual" in reply.text
-    assert "alice's quiet hours" in reply.text
-    assert "22:00 your time" in reply.text  # Alice and Bob are both awake 17:00-23:00 Berlin
+    assert "inside your own quiet hours (23:00-08:00)" in reply.text
+    assert "22:00 your time (13:00 for bob)" in reply.text  # both awake 17:00-23:00 Berlin
     late = await add(fake, couple.alice, template="gratitude", time="08:30")
-    assert "bob's quiet hours" in late.text  # 23:30 in Los Angeles
+    # (Changed with issue 14: the warning now says what the time is for bob.)
+    assert "23:30 for bob, inside their quiet hours (23:00-08:00)" in late.text
 
 
 async def test_list_pause_resume_and_remove(couple: People, fake: Fake, closer: Closer) -> None:

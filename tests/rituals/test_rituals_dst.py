@@ -28,7 +28,7 @@ CASES = [
 
 
 def ritual_posts(fake: Fake, people: People) -> int:
-    return len([m for m in fake.messages(people.channel) if "Ritual #" in m.text])
+    return len([m for m in fake.messages(people.channel) if "💞 daily" in m.text or "💞 weekly" in m.text])
 
 
 async def run_until(closer: Closer, fake: Fake, people: People, end: datetime) -> list[datetime]:
@@ -38,7 +38,7 @@ async def run_until(closer: Closer, fake: Fake, people: People, end: datetime) -
     seen = ritual_posts(fake, people)
     while True:
         schedules = await closer.bot.schedules.for_guild(people.guild.id, "ritual")
-        armed = [s.fire_at for s in schedules if s.fire_at and s.label.startswith("Custom")]
+        armed = [s.fire_at for s in schedules if s.fire_at and s.payload.get("template") == "custom"]
         upcoming = min(armed) if armed else None
         if upcoming is None or upcoming > end:
             return fired
@@ -108,5 +108,5 @@ async def test_partners_whose_clocks_change_on_different_dates_each_keep_their_o
     assert all(t.endswith("22:00") for t in seen[couple.bob.id])
     assert len(seen[couple.alice.id]) == len(set(seen[couple.alice.id])) == 16
     assert len(seen[couple.bob.id]) == 16
-    reminders = [m for m in fake.dms(couple.bob) if "Bedtime soon" in m.text]
+    reminders = [m for m in fake.dms(couple.bob) if "Write a goodnight note" in m.buttons]
     assert len(reminders) == 16

@@ -37,7 +37,7 @@ async def ledger(closer: Closer, people: People) -> list[Delivery]:
     """The ledger of the custom rituals (other features' own posts left out)."""
     assert closer.bot is not None
     recent = await closer.bot.schedules.recent(people.guild.id, limit=200)
-    return [d for d in reversed(recent) if d.kind == "ritual" and d.label.startswith("Custom")]
+    return [d for d in reversed(recent) if d.kind == "ritual" and d.label.startswith("Your ritual")]
 
 
 async def test_a_ritual_posts_at_its_time_exactly_once(couple: People, fake: Fake, closer: Closer) -> None:
@@ -249,11 +249,13 @@ async def test_after_a_gateway_reconnect_what_came_due_is_delivered(
 
 
 async def test_status_lists_whats_coming(couple: People, fake: Fake, closer: Closer) -> None:
-    """/couple status shows the next scheduled posts as Discord timestamps."""
+    """/couple status shows the next scheduled posts in both partners' local times.
+
+    (Changed with issue 14: they were Discord timestamps with the ritual's id in the label.)"""
     await add_custom(fake, couple)
     status = await fake.slash(couple.bob, "couple status")
     assert "Coming up" in status.text
-    assert f"<t:{int(T.timestamp())}:f>" in status.text
+    assert "• Your ritual “Hug o'clock”: Tue 05:00 your time (Tue 14:00 for alice)" in status.text
     assert START < T
 
 
@@ -272,6 +274,7 @@ async def test_finished_one_offs_are_forgotten_after_their_retention(
         key="once",
         payload={"ritual": rid, "template": "custom"},
     )
+    await bot.scheduler.prune(T - timedelta(minutes=1))  # the welcome after pairing, long done
     await closer.at(T)
     assert (await bot.schedules.get(once.id)) is not None
     assert await bot.scheduler.prune(T) == 0  # not finished before T

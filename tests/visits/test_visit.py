@@ -65,7 +65,7 @@ async def test_countdown_posts_come_at_30_7_and_1_days_and_on_the_day(
     march: People, fake: Fake, closer: Closer
 ) -> None:
     """Each post lands once, at 17:00 Berlin (08:00 Los Angeles), when both are awake."""
-    await set_visit(fake, march.alice, "2027-04-10", time="18:30")
+    await set_visit(fake, march.alice, "2027-04-10", time="18:30", where="mine")
     expected = [
         (utc(2027, 3, 11, 16), "30 days to go"),
         (utc(2027, 4, 3, 15), "One week to go"),
@@ -105,8 +105,8 @@ async def test_a_visit_soon_only_gets_the_posts_still_ahead(
 
 async def test_a_new_date_replaces_the_countdown(march: People, fake: Fake, closer: Closer) -> None:
     """Setting the visit again moves every post; the old date's posts never come."""
-    await set_visit(fake, march.alice, "2027-03-20")
-    await set_visit(fake, march.alice, "2027-03-27")
+    await set_visit(fake, march.alice, "2027-03-20", where="mine")
+    await set_visit(fake, march.alice, "2027-03-27", where="mine")
     await at(closer, utc(2027, 3, 19, 16))
     assert countdowns(fake, march) == []
     await at(closer, utc(2027, 3, 20, 16))
@@ -148,7 +148,7 @@ async def test_the_daily_question_gets_a_one_line_countdown(
     ("day", "options", "expected"),
     [
         ("2027-02-01", {}, "in the past"),
-        ("today", {"time": "09:00"}, "in the past"),
+        ("today", {"time": "09:00", "where": "mine"}, "in the past"),
         ("2027-02-30", {}, "not a real date"),
         ("next week", {}, "not a date I understand"),
         ("2031-01-01", {}, "three years"),
@@ -199,9 +199,48 @@ async def test_the_daily_question_post_shows_the_countdown(march: People, fake: 
 
 async def test_an_import_rearms_the_countdown(march: People, fake: Fake, closer: Closer) -> None:
     """After an import restored the space (no schedules yet), the countdown's posts are planned again."""
-    await set_visit(fake, march.alice, "2027-04-10", time="18:30")
+    await set_visit(fake, march.alice, "2027-04-10", time="18:30", where="mine")
     before, after = await restored_schedules(closer, march, ("visit",))
     assert len(before) == 4
     assert after == before
     await at(closer, utc(2027, 4, 9, 16))
     assert [m.embed["title"] for m in countdowns(fake, march) if m.embed][-1] == "Tomorrow 💞"
+
+
+# -- whose time the visit is in (issue 14) -----------------------------------------------------------
+
+
+async def test_the_visit_time_is_read_where_the_visit_happens(
+    march: People, fake: Fake, closer: Closer
+) -> None:
+    """Bob flies to Alice: "2027-07-01 14:00" is 14:00 in Berlin (her place, the default), and the
+    reply says so with his own time; `where: mine` reads it in his zone instead."""
+    reply = await set_visit(fake, march.bob, "2027-07-01", time="14:00")
+    assert "at 14:00 in Berlin (alice's time), 05:00 for you" in reply.text
+    told = fake.messages(march.channel)[-1]
+    assert "14:00 your time" in told.content
+    assert closer.bot is not None
+    cog = closer.bot.get_cog("VisitCog")
+    visit = await cog.visits.current(march.guild.id)  # type: ignore[union-attr]
+    assert visit is not None
+    assert visit.starts_at == utc(2027, 7, 1, 12)
+    assert visit.zone == "Europe/Berlin"
+
+    mine = await set_visit(fake, march.bob, "2027-07-01", time="14:00", where="mine")
+    assert "at 14:00 in Los Angeles (your time), 23:00 for you" not in mine.text
+    assert "at 14:00 in Los Angeles (your time)" in mine.text
+    visit = await cog.visits.current(march.guild.id)  # type: ignore[union-attr]
+    assert visit is not None
+    assert visit.starts_at == utc(2027, 7, 1, 21)
+
+    tokyo = await set_visit(fake, march.alice, "2027-07-01", time="14:00", where="Tokyo")
+    assert "at 14:00 in Tokyo, 07:00 for you" in tokyo.text
+
+
+async def test_where_suggests_both_homes_then_zones(march: People, fake: Fake) -> None:
+    """The `where` option offers the partner's place (the default), yours, then cities as typed."""
+    choices = await fake.autocomplete(march.bob, "visit set", "where", "")
+    assert [c.value for c in choices[:2]] == ["theirs", "mine"]
+    assert "alice's" in choices[0].name
+    tokyo = await fake.autocomplete(march.bob, "visit set", "where", "tok")
+    assert "Asia/Tokyo" in [c.value for c in tokyo]

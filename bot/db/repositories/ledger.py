@@ -24,7 +24,9 @@ from bot.db.models import Delivery
 from bot.db.repositories.schedules import _delivery as delivery_row
 from bot.timeutil import to_unix
 
-STATUS_ROWS = 8  # /couple status shows a server's newest deliveries (at most this many)
+# /couple status reads a server's newest deliveries (at most this many) and shows the viewer's few
+# among them (the other partner's private ones left out): compaction keeps all it may read.
+STATUS_ROWS = 20
 # The daily check-in ask (cogs/checkins): its quiet-streak note counts the asks since the partner's
 # last check-in. An ask is forgotten once a check-in came on a day more than two days after its
 # UTC date: a later day than the ask's own in any zone (the check-in day's index finds it at once).

@@ -43,6 +43,16 @@ class RitualRun:
 
 
 @dataclass(frozen=True, slots=True)
+class GoodnightNote:
+    id: int
+    guild_id: int
+    from_user: int
+    to_user: int
+    message: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class RitualAnswer:
     user_id: int
     step: int
@@ -228,6 +238,19 @@ class RitualRepository:
         return await self.db.execute(
             "INSERT INTO goodnights (guild_id, from_user, to_user, message, sent_at) VALUES (?, ?, ?, ?, ?)",
             (guild_id, from_user, to_user, message, to_unix(now)),
+        )
+
+    async def goodnight(self, note_id: int) -> GoodnightNote | None:
+        row = await self.db.fetchone("SELECT * FROM goodnights WHERE id = ?", (note_id,))
+        if row is None:
+            return None
+        return GoodnightNote(
+            row["id"],
+            row["guild_id"],
+            row["from_user"],
+            row["to_user"],
+            row["message"],
+            from_unix(row["sent_at"]),
         )
 
     async def goodnights(self, guild_id: int) -> list[tuple[int, int, str, datetime]]:

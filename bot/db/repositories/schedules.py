@@ -427,7 +427,8 @@ class ScheduleRepository:
         )
         return [_delivery(r) for r in rows]
 
-    async def recent(self, guild_id: int, limit: int = 8) -> list[Delivery]:
+    async def recent(self, guild_id: int, limit: int = 20) -> list[Delivery]:
+        """A server's newest deliveries (the ledger's compaction keeps its newest 20: STATUS_ROWS)."""
         rows = await self.db.fetchall(
             "SELECT d.*, s.label, s.kind FROM deliveries d JOIN schedules s ON s.id = d.schedule_id "
             "WHERE d.guild_id = ? AND d.status <> 'claimed' ORDER BY d.attempted_at DESC, d.scheduled_at DESC "
