@@ -82,8 +82,12 @@ def memory_embeds(
     heading: str | None = None,
     image: str | None = None,
     notes: Sequence[str] = (),
+    posted: bool = False,
 ) -> list[discord.Embed]:
-    """The memory as cards: the main one, then the saved message's text in full if it is long."""
+    """The memory as cards: the main one, then the saved message's text in full if it is long.
+
+    ``posted``: Closer posts it on its own (on this day, news of a new memory), so the footer says
+    how to open it again instead of naming its number."""
     card = embed(heading or memory.title, memory.description or None)
     card.add_field(
         name="When", value=f"{format_day(memory.happened_on)} · {years_ago(memory.happened_on, today)}"
@@ -112,7 +116,7 @@ def memory_embeds(
         card.add_field(name="Link", value=f"[Jump to the message]({memory.source_url})", inline=False)
     if image:
         card.set_image(url=f"attachment://{image}")
-    footer = f"Memory #{memory.id}"
+    footer = f"/memory show id:{memory.id} opens it again" if posted else f"Memory #{memory.id}"
     if memory.photos:
         footer += f" · 📷 {len(memory.photos)} photo{'s' if len(memory.photos) > 1 else ''}"
     if notes:

@@ -45,7 +45,7 @@ def news_text(couple: Couple, author_id: int, count: int) -> str:
 
 def news_cards(memories: list[Memory], couple: Couple, today: date) -> list[discord.Embed]:
     """Each memory's card (its first one: photos stay in the book, a line says how many)."""
-    return [memory_embeds(memory, couple, today)[0] for memory in memories[:MOST]]
+    return [memory_embeds(memory, couple, today, posted=True)[0] for memory in memories[:MOST]]
 
 
 class MemoryNews:

@@ -358,6 +358,7 @@ class MemoryService:
                 heading=anniversary_heading(memory, today),
                 image=attached.first,
                 notes=attached.notes,
+                posted=True,
             )
             cards.append((embeds, attached.files))
         intro = on_this_day_intro(len(shown), len(memories))
