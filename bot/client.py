@@ -25,6 +25,7 @@ from bot.registry import Contribution, Hook, Registry
 from bot.rituals import RitualService
 from bot.scheduler import Scheduler
 from bot.settings import Settings
+from bot.shards import ArrivalState, IdentifyPacer, ShardScope
 from bot.ui.confirm import ConfirmButton
 from bot.ui.pages import PageButton
 
@@ -65,7 +66,10 @@ def intents() -> discord.Intents:
     return chosen
 
 
-class CloserBot(commands.Bot):
+class CloserBot(commands.AutoShardedBot):
+    """Closer on Discord's gateway shards (``bot/shards.py``): as many as Discord recommends, or
+    ``SHARD_COUNT``/``SHARD_IDS``; with one shard it behaves as an unsharded bot."""
+
     db: Database
     couples: CoupleRepository
     state: StateRepository
@@ -83,6 +87,10 @@ class CloserBot(commands.Bot):
         scheduler_autostart: bool = True,
         **options: Any,
     ) -> None:
+        if settings.shard_count is not None:
+            options.setdefault("shard_count", settings.shard_count)
+        if settings.shards is not None:
+            options.setdefault("shard_ids", settings.shards)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -98,6 +106,19 @@ class CloserBot(commands.Bot):
         self._scheduler_autostart = scheduler_autostart
         self._background: list[asyncio.Task[None]] = []
         self._was_ready = False
+        self.identify_pacer = IdentifyPacer(self._max_concurrency)
+
+    def _get_state(self, **options: Any) -> ArrivalState:
+        # A shard is ready once the servers its READY announced have arrived (bot/shards.py).
+        return ArrivalState(
+            dispatch=self.dispatch, handlers=self._handlers, hooks=self._hooks, http=self.http, **options
+        )
+
+    async def _max_concurrency(self) -> int:
+        return (await self.fetch_session_start_limits()).max_concurrency
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await self.identify_pacer.wait(shard_id)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -106,7 +127,9 @@ class CloserBot(commands.Bot):
         await migrate(self.db)
         self.couples = CoupleRepository(self.db)
         self.state = StateRepository(self.db)
-        self.schedules = ScheduleRepository(self.db)
+        # With SHARD_IDS, this process fires only its own shards' servers' schedules.
+        scope = ShardScope.of(self.settings.shard_count, self.settings.shards)
+        self.schedules = ScheduleRepository(self.db, scope)
         self.scheduler = Scheduler(
             self.schedules,
             self.couples,
@@ -190,10 +213,19 @@ class CloserBot(commands.Bot):
 
     async def on_ready(self) -> None:
         # Fires again after a reconnect: nothing is started or synced here, only caught up.
-        log.info("Ready as %s in %d servers", self.user, len(self.guilds))
+        log.info("Ready as %s in %d servers on %d shard(s)", self.user, len(self.guilds), len(self.shards))
         if self._was_ready:
             await self.scheduler.run_due()
         self._was_ready = True
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        # A shard that had to start a new session after the first ready may have missed events.
+        # discord.py fires on_ready again only once every shard of the process did; with several
+        # shards, fire it for this one, so the catch-ups written for on_ready (the scheduler's
+        # above, the welcome back of servers that invited Closer back) run as they would unsharded.
+        if self._was_ready and len(self.shards) > 1:
+            log.info("Shard %s has a new session: catching up", shard_id)
+            self.dispatch("ready")
 
     async def on_resumed(self) -> None:
         # Jobs whose time came while the gateway was away are handled now (once: the ledger).

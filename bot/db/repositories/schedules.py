@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.db.connection import Database, Tx
 from bot.db.models import Delivery, Schedule, parse_hhmm
+from bot.shards import ShardScope
 from bot.timeutil import format_clock, from_unix, to_unix
 
 # The server of the schedule a ledger row belongs to, kept on the row for per-server listing.
@@ -80,8 +81,10 @@ def _delivery(row: sqlite3.Row) -> Delivery:
 
 
 class ScheduleRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, scope: ShardScope | None = None) -> None:
         self.db = db
+        # When a host splits the shards over processes, what this one fires (armed, due).
+        self._scope = f" AND {scope.sql()}" if scope is not None else ""
 
     # -- schedules -------------------------------------------------------------------------------
 
@@ -139,20 +142,22 @@ class ScheduleRepository:
         what the scheduler holds jobs for."""
         if since is None:
             rows = await self.db.fetchall(
-                "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL AND fire_at <= ?",
+                "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL AND fire_at <= ?"
+                + self._scope,
                 (to_unix(until),),
             )
         else:
             rows = await self.db.fetchall(
-                "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at > ? AND fire_at <= ?",
+                "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at > ? AND fire_at <= ?"
+                + self._scope,
                 (to_unix(since), to_unix(until)),
             )
         return [(r[0], r[1]) for r in rows]
 
     async def due(self, now: datetime) -> list[int]:
         rows = await self.db.fetchall(
-            "SELECT id FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL AND fire_at <= ? "
-            "ORDER BY fire_at, id",
+            "SELECT id FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL AND fire_at <= ?"
+            f"{self._scope} ORDER BY fire_at, id",
             (to_unix(now),),
         )
         return [r[0] for r in rows]
