@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -18,12 +19,14 @@ from bot.clock import Clock, SystemClock
 from bot.db import Database, migrate
 from bot.db.models import Couple
 from bot.db.repositories.couples import CoupleRepository, StateRepository
+from bot.db.repositories.marks import PlanningMarkRepository
 from bot.db.repositories.rituals import RitualRepository
 from bot.db.repositories.schedules import ScheduleRepository
 from bot.messenger import DiscordMessenger
 from bot.registry import Contribution, Hook, Registry
 from bot.rituals import RitualService
 from bot.scheduler import Scheduler
+from bot.scheduler.marks import PlanningMarks
 from bot.settings import Settings
 from bot.shards import ArrivalState, IdentifyPacer, ShardScope
 from bot.ui.confirm import ConfirmButton
@@ -127,7 +130,7 @@ class CloserBot(commands.AutoShardedBot):
         await migrate(self.db)
         self.couples = CoupleRepository(self.db)
         self.state = StateRepository(self.db)
-        # With SHARD_IDS, this process fires only its own shards' servers' schedules.
+        # With SHARD_IDS, this process fires and plans only its own shards' servers.
         scope = ShardScope.of(self.settings.shard_count, self.settings.shards)
         self.schedules = ScheduleRepository(self.db, scope)
         self.scheduler = Scheduler(
@@ -136,6 +139,7 @@ class CloserBot(commands.AutoShardedBot):
             self.clock,
             DiscordMessenger(self),
             autostart=self._scheduler_autostart,
+            marks=PlanningMarks(PlanningMarkRepository(self.db), self.clock, scope),
         )
         self.rituals = RitualService(RitualRepository(self.db), self.scheduler, self.clock)
         self.registry = Registry(self, self.scheduler, self.rituals)
@@ -151,6 +155,8 @@ class CloserBot(commands.AutoShardedBot):
             await self.load_extension(name)
         # After the cogs registered their kinds: rebuild the jobs from the table, catch up.
         await self.scheduler.start()
+        planning = list(self._background)
+        self._background.append(asyncio.create_task(self._start_up_planned(planning), name="closer-marks"))
         await self.sync_commands()
 
     async def close(self) -> None:
@@ -158,6 +164,8 @@ class CloserBot(commands.AutoShardedBot):
             for task in self._background:
                 task.cancel()
             if hasattr(self, "scheduler"):
+                with contextlib.suppress(Exception):
+                    await self.scheduler.marks.flush()
                 self.scheduler.shutdown()
             await super().close()
         finally:
@@ -180,6 +188,11 @@ class CloserBot(commands.AutoShardedBot):
                 log.exception("Start-up job %s failed", name)
 
         self._background.append(asyncio.create_task(runner(), name=f"closer-{name}"))
+
+    async def _start_up_planned(self, jobs: list[asyncio.Task[None]]) -> None:
+        """Once the start-up jobs have run, what they planned is marked: the next start skips it."""
+        await asyncio.gather(*jobs, return_exceptions=True)
+        await self.scheduler.marks.start_up_done()
 
     async def settled(self) -> None:
         """Wait for the start-up jobs of :meth:`after_ready` (tests and benchmarks use it)."""

@@ -149,6 +149,10 @@ async def test_two_processes_split_the_shards_and_each_couple_is_posted_for_once
         assert second.bot is not None
         assert {g.id for g in first.bot.guilds} == {g for g in fake.world.bot_guilds if fake.shard_of(g) == 0}
         assert len(first.bot.guilds) + len(second.bot.guilds) == SERVERS
+        for space in spaces:  # each process plans only its own shards' servers
+            mine = fake.shard_of(space.guild) == 0
+            assert await first.bot.scheduler.marks.stale(space.guild.id, "visit") == mine
+            assert await second.bot.scheduler.marks.stale(space.guild.id, "visit") == (not mine)
 
         clock.set(QUESTION_TIME)
         handled = [await first.bot.scheduler.run_due(), await second.bot.scheduler.run_due()]
