@@ -183,7 +183,8 @@ class CloserBot(commands.AutoShardedBot):
         async def runner() -> None:
             await self.wait_until_ready()
             try:
-                await job()
+                async with self.db.batched():  # thousands of servers' writes: a few commits
+                    await job()
             except Exception:
                 log.exception("Start-up job %s failed", name)
 
