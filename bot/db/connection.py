@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -101,6 +101,46 @@ class Tx:
         return count
 
 
+class _SavepointTx(Tx):
+    """A write of a batch: a savepoint of its transaction, opened in the same trip to the database
+    thread as the write's first statement and left open (the batch's COMMIT releases them all),
+    so a one-statement write costs one trip (aiosqlite's ``_execute``: without it, no batches)."""
+
+    def __init__(self, conn: aiosqlite.Connection, name: str) -> None:
+        super().__init__(conn)
+        self.name = name
+        self.opened = False
+
+    async def _run(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        conn = self._conn
+        first, self.opened = not self.opened, True
+
+        def both() -> Any:
+            if first:
+                conn._conn.execute(f"SAVEPOINT {self.name}")
+            return work(conn._conn)
+
+        return await conn._execute(both)
+
+    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
+        return aiosqlite.Cursor(self._conn, await self._run(lambda c: c.execute(sql, params)))
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._run(lambda c: c.executemany(sql, rows))
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = await self._run(lambda c: c.execute(sql, params).fetchone())
+        return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return list(await self._run(lambda c: c.execute(sql, params).fetchall()))
+
+    async def undo(self) -> None:
+        if self.opened:
+            await self._conn.execute(f"ROLLBACK TO {self.name}")
+            await self._conn.execute(f"RELEASE {self.name}")
+
+
 class _Batch:
     """The open transaction writes of a :meth:`Database.batched` task share."""
 
@@ -112,6 +152,7 @@ class _Batch:
         self.task = asyncio.current_task()
         self.open_since: float | None = None  # the loop time its transaction began
         self.writing = False  # inside one write (a savepoint)
+        self.writes = 0
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Tx]:
@@ -121,14 +162,14 @@ class _Batch:
             await conn.execute("BEGIN IMMEDIATE")
             self.open_since = asyncio.get_running_loop().time()
         self.writing = True
-        await conn.execute("SAVEPOINT batched")
+        self.writes += 1
+        tx = _SavepointTx(conn, f"write{self.writes}")
         try:
-            yield Tx(conn)
+            yield tx
         except BaseException:
-            await asyncio.shield(conn.execute("ROLLBACK TO batched"))
+            await asyncio.shield(tx.undo())
             raise
         finally:
-            await asyncio.shield(conn.execute("RELEASE batched"))
             self.writing = False
         if self.db._waiting or asyncio.get_running_loop().time() - self.open_since > self.hold:
             await self.commit()
@@ -145,6 +186,7 @@ class _Batch:
 
 
 _BATCH: ContextVar[_Batch | None] = ContextVar("closer_write_batch", default=None)
+_BATCHES = hasattr(aiosqlite.Connection, "_execute")  # else every write is its own transaction
 
 
 class Database:
@@ -205,7 +247,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         batch = _BATCH.get()
-        if batch is not None and batch.db is self and batch.task is asyncio.current_task():
+        if batch is not None and batch.db is self and batch.task is asyncio.current_task() and _BATCHES:
             async with batch.write() as tx:
                 yield tx
             return

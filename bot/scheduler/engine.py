@@ -224,28 +224,29 @@ class Scheduler:
         personal: bool = False,
     ) -> None:
         """:meth:`once` for many one-offs of one kind in one server (``(key, when, label, payload)``
-        each): two write transactions in all, however many there are (start-up re-planning)."""
+        each): one read and one write in all, however many there are (start-up re-planning)."""
         if not plans:
             return
-        schedules = await self.repo.upsert_once_many(
-            kind=kind,
-            guild_id=guild_id,
-            owner_id=owner_id,
-            personal=personal,
-            plans=plans,
-            now=self.now(),
+        now = self.now()
+        # Only a personal one-off's fire time depends on the couple (the owner's quiet hours).
+        couple = await self.couples.get(guild_id) if personal and guild_id is not None else None
+        handled = await self.repo.handled_keys(kind, guild_id, [(key, when) for key, when, _, _ in plans])
+        rows = []
+        for key, when, label, payload in plans:
+            probe = Schedule(0, guild_id, kind, key, label, owner_id, personal, None, ALL_DAYS, None,
+                             when, False, None, None, payload, now)  # fmt: skip
+            rows.append((key, when, label, payload, *once_next(probe, couple, key in handled)))
+        ids = await self.repo.upsert_once_many(
+            kind=kind, guild_id=guild_id, owner_id=owner_id, personal=personal, rows=rows, now=now
         )
-        couple = await self.couples.get(guild_id) if guild_id is not None else None
-        handled = await self.repo.handled_at((s.id, s.once_at) for s in schedules if s.once_at)
-        nexts = [(s.id, *once_next(s, couple, s.id in handled)) for s in schedules]
-        await self.repo.set_next_many(nexts)
-        for schedule_id, _, fire in nexts:
-            self._arm(schedule_id, fire)
+        for schedule_id, row in zip(ids, rows, strict=True):
+            self._arm(schedule_id, row[-1])
 
     async def _arm_once(self, schedule: Schedule, couple: Couple | None) -> None:
         """Arm a one-off at its instant, unless that occurrence was already handled."""
         when = schedule.once_at
-        handled = when is not None and schedule.id in await self.repo.handled_at([(schedule.id, when)])
+        pairs = [(schedule.key, when)] if when is not None else []
+        handled = schedule.key in await self.repo.handled_keys(schedule.kind, schedule.guild_id, pairs)
         nominal, fire = once_next(schedule, couple, handled)
         await self.repo.set_next(schedule.id, nominal, fire)
         self._arm(schedule.id, fire)
