@@ -163,6 +163,8 @@ class CloserBot(commands.AutoShardedBot):
         try:
             for task in self._background:
                 task.cancel()
+            if self._background:  # a start-up job commits what it wrote before the database closes
+                await asyncio.wait(self._background, timeout=5)
             if hasattr(self, "scheduler"):
                 with contextlib.suppress(Exception):
                     await self.scheduler.marks.flush()
