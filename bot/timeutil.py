@@ -238,8 +238,8 @@ class Window:
 def awake_windows(zone: ZoneInfo, quiet: QuietHours, start: datetime, end: datetime) -> list[Window]:
     """The UTC windows between ``start`` and ``end`` when a person is outside quiet hours."""
     windows: list[Window] = []
-    day = start.astimezone(zone).date() - timedelta(days=1)
-    last_day = end.astimezone(zone).date() + timedelta(days=1)
+    day = start.astimezone(zone).date() - timedelta(days=1)  # last night's quiet hours
+    last_day = end.astimezone(zone).date()  # a later day's begin after ``end``
     # Build quiet intervals for each local day, then take the complement.
     quiet_spans: list[tuple[datetime, datetime]] = []
     while day <= last_day:
