@@ -24,7 +24,7 @@ from tests.support import START, Closer, pair_directly, question_of
 
 SERVERS = 2600  # past the 2,500 servers Discord allows one session
 SHARDS = 3  # what GET /gateway/bot recommends for them (about one per 1,000)
-QUESTION_TIME = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 09:00 in Berlin: the default question time
+QUESTION_TIME = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)  # 18:00 Berlin, 09:00 LA: the default question time
 
 
 @dataclass

@@ -18,7 +18,7 @@ from bot.scheduler.marks import PlanningMarks
 from emulator import Fake
 from tests.support import START, Closer, People
 
-PLANNED = ("call", "call_reminder", "call_after", "visit", "special_date")
+PLANNED = ("call", "call_reminder", "call_after", "call_prep", "visit", "special_date")
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ async def test_marks_move_on_while_closer_runs_through_a_planning_moment(
     assert planned == Counter()
 
 
-CALLS = ("call", "call_reminder", "call_after")
+CALLS = ("call", "call_reminder", "call_after", "call_prep")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@
 --
 -- Whatever a plan is made from changing deletes the marks it holds, in the same transaction, so a
 -- plan interrupted by a crash is made again at the next start: a feature's rows delete its kinds'
--- marks (calls and their changes: call, call_reminder, call_after; visits: visit; special_dates:
+-- marks (calls and their changes: call, call_reminder, call_after, call_prep; visits: visit; special_dates:
 -- special_date); the partners' zones, quiet hours and trips, or the couple, all the server's
 -- marks; a pending post that disappears, the mark of its kind. A release that changes how a
 -- feature plans deletes the marks in a migration of its own.
@@ -25,23 +25,23 @@ CREATE INDEX planning_marks_until ON planning_marks (planned_until) WHERE planne
 
 CREATE TRIGGER planning_marks_calls_insert AFTER INSERT ON calls
 BEGIN DELETE FROM planning_marks WHERE guild_id = NEW.guild_id
-    AND kind IN ('call', 'call_reminder', 'call_after'); END;
+    AND kind IN ('call', 'call_reminder', 'call_after', 'call_prep'); END;
 CREATE TRIGGER planning_marks_calls_update AFTER UPDATE ON calls
 BEGIN DELETE FROM planning_marks WHERE guild_id IN (OLD.guild_id, NEW.guild_id)
-    AND kind IN ('call', 'call_reminder', 'call_after'); END;
+    AND kind IN ('call', 'call_reminder', 'call_after', 'call_prep'); END;
 CREATE TRIGGER planning_marks_calls_delete AFTER DELETE ON calls
 BEGIN DELETE FROM planning_marks WHERE guild_id = OLD.guild_id
-    AND kind IN ('call', 'call_reminder', 'call_after'); END;
+    AND kind IN ('call', 'call_reminder', 'call_after', 'call_prep'); END;
 
 CREATE TRIGGER planning_marks_call_changes_insert AFTER INSERT ON call_changes
 BEGIN DELETE FROM planning_marks WHERE guild_id = (SELECT guild_id FROM calls WHERE id = NEW.call_id)
-    AND kind IN ('call', 'call_reminder', 'call_after'); END;
+    AND kind IN ('call', 'call_reminder', 'call_after', 'call_prep'); END;
 CREATE TRIGGER planning_marks_call_changes_update AFTER UPDATE ON call_changes
 BEGIN DELETE FROM planning_marks WHERE guild_id = (SELECT guild_id FROM calls WHERE id = NEW.call_id)
-    AND kind IN ('call', 'call_reminder', 'call_after'); END;
+    AND kind IN ('call', 'call_reminder', 'call_after', 'call_prep'); END;
 CREATE TRIGGER planning_marks_call_changes_delete AFTER DELETE ON call_changes
 BEGIN DELETE FROM planning_marks WHERE guild_id = (SELECT guild_id FROM calls WHERE id = OLD.call_id)
-    AND kind IN ('call', 'call_reminder', 'call_after'); END;
+    AND kind IN ('call', 'call_reminder', 'call_after', 'call_prep'); END;
 
 CREATE TRIGGER planning_marks_visits_insert AFTER INSERT ON visits
 BEGIN DELETE FROM planning_marks WHERE guild_id = NEW.guild_id AND kind = 'visit'; END;
