@@ -31,8 +31,8 @@ from .permissions import names as permission_names
 from .ratelimit import RateLimitHit
 from .results import Att, Msg
 from .server import EmulatorServer, RequestRecord
-from .snowflake import Snowflakes
 from .shards import shard_of
+from .snowflake import Snowflakes
 from .state import EPHEMERAL, GUILD_TEXT, Attachment, Channel, Guild, Role, User, _emoji_payload
 
 
