@@ -8,12 +8,16 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import discord
 from pydantic import ValidationError
 
 from bot.log import setup_logging
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.backup import DataLock
 
 log = logging.getLogger("bot")
 
@@ -103,18 +107,41 @@ def main(argv: list[str] | None = None) -> int:
         print(MISSING_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
     setup_logging(settings.log_level)
-    from bot.backup import DataLock
-
-    lock = DataLock(settings.database_path)  # held while running: a restore refuses meanwhile
-    if not lock.acquire():
-        print(f"Closer is already running on {settings.database_path}.", file=sys.stderr)
+    locks = take_locks(settings)
+    if locks is None:
         return EXIT_FAILURE
     try:
         return asyncio.run(run(settings))
     except KeyboardInterrupt:
         return 0
     finally:
-        lock.release()
+        for lock in locks:
+            lock.release()
+
+
+def take_locks(settings: Settings) -> list[DataLock] | None:
+    """The locks a running Closer holds (a restore refuses meanwhile): the database's, alone; or,
+    when this process runs some of the shards (SHARD_IDS), the database's shared with the other
+    processes and each of its shards' alone. None (and why, printed) when another process has them."""
+    from bot.backup import DataLock
+
+    database = settings.database_path
+    shards = settings.shards or []
+    locks = [(DataLock(database, shared=bool(shards)), f"Closer is already running on {database}.")]
+    locks += [
+        (
+            DataLock(database.with_name(f"{database.name}.shard{k}")),
+            f"Shard {k} of {database} is already running in another process.",
+        )
+        for k in shards
+    ]
+    for index, (lock, taken_elsewhere) in enumerate(locks):
+        if not lock.acquire():
+            for taken, _ in locks[:index]:
+                taken.release()
+            print(taken_elsewhere, file=sys.stderr)
+            return None
+    return [lock for lock, _ in locks]
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -18,13 +19,16 @@ from bot.clock import Clock, SystemClock
 from bot.db import Database, migrate
 from bot.db.models import Couple
 from bot.db.repositories.couples import CoupleRepository, StateRepository
+from bot.db.repositories.marks import PlanningMarkRepository
 from bot.db.repositories.rituals import RitualRepository
 from bot.db.repositories.schedules import ScheduleRepository
 from bot.messenger import DiscordMessenger
 from bot.registry import Contribution, Hook, Registry
 from bot.rituals import RitualService
 from bot.scheduler import Scheduler
+from bot.scheduler.marks import PlanningMarks
 from bot.settings import Settings
+from bot.shards import ArrivalState, IdentifyPacer, ShardScope
 from bot.ui.confirm import ConfirmButton
 from bot.ui.pages import PageButton
 
@@ -65,7 +69,10 @@ def intents() -> discord.Intents:
     return chosen
 
 
-class CloserBot(commands.Bot):
+class CloserBot(commands.AutoShardedBot):
+    """Closer on Discord's gateway shards (``bot/shards.py``): as many as Discord recommends, or
+    ``SHARD_COUNT``/``SHARD_IDS``; with one shard it behaves as an unsharded bot."""
+
     db: Database
     couples: CoupleRepository
     state: StateRepository
@@ -83,6 +90,10 @@ class CloserBot(commands.Bot):
         scheduler_autostart: bool = True,
         **options: Any,
     ) -> None:
+        if settings.shard_count is not None:
+            options.setdefault("shard_count", settings.shard_count)
+        if settings.shards is not None:
+            options.setdefault("shard_ids", settings.shards)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -98,6 +109,19 @@ class CloserBot(commands.Bot):
         self._scheduler_autostart = scheduler_autostart
         self._background: list[asyncio.Task[None]] = []
         self._was_ready = False
+        self.identify_pacer = IdentifyPacer(self._max_concurrency)
+
+    def _get_state(self, **options: Any) -> ArrivalState:
+        # A shard is ready once the servers its READY announced have arrived (bot/shards.py).
+        return ArrivalState(
+            dispatch=self.dispatch, handlers=self._handlers, hooks=self._hooks, http=self.http, **options
+        )
+
+    async def _max_concurrency(self) -> int:
+        return (await self.fetch_session_start_limits()).max_concurrency
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await self.identify_pacer.wait(shard_id)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -106,13 +130,16 @@ class CloserBot(commands.Bot):
         await migrate(self.db)
         self.couples = CoupleRepository(self.db)
         self.state = StateRepository(self.db)
-        self.schedules = ScheduleRepository(self.db)
+        # With SHARD_IDS, this process fires and plans only its own shards' servers.
+        scope = ShardScope.of(self.settings.shard_count, self.settings.shards)
+        self.schedules = ScheduleRepository(self.db, scope)
         self.scheduler = Scheduler(
             self.schedules,
             self.couples,
             self.clock,
             DiscordMessenger(self),
             autostart=self._scheduler_autostart,
+            marks=PlanningMarks(PlanningMarkRepository(self.db), self.clock, scope),
         )
         self.rituals = RitualService(RitualRepository(self.db), self.scheduler, self.clock)
         self.registry = Registry(self, self.scheduler, self.rituals)
@@ -128,13 +155,19 @@ class CloserBot(commands.Bot):
             await self.load_extension(name)
         # After the cogs registered their kinds: rebuild the jobs from the table, catch up.
         await self.scheduler.start()
+        planning = list(self._background)
+        self._background.append(asyncio.create_task(self._start_up_planned(planning), name="closer-marks"))
         await self.sync_commands()
 
     async def close(self) -> None:
         try:
             for task in self._background:
                 task.cancel()
+            if self._background:  # a start-up job commits what it wrote before the database closes
+                await asyncio.wait(self._background, timeout=5)
             if hasattr(self, "scheduler"):
+                with contextlib.suppress(Exception):
+                    await self.scheduler.marks.flush()
                 self.scheduler.shutdown()
             await super().close()
         finally:
@@ -152,11 +185,17 @@ class CloserBot(commands.Bot):
         async def runner() -> None:
             await self.wait_until_ready()
             try:
-                await job()
+                async with self.db.batched():  # thousands of servers' writes: a few commits
+                    await job()
             except Exception:
                 log.exception("Start-up job %s failed", name)
 
         self._background.append(asyncio.create_task(runner(), name=f"closer-{name}"))
+
+    async def _start_up_planned(self, jobs: list[asyncio.Task[None]]) -> None:
+        """Once the start-up jobs have run, what they planned is marked: the next start skips it."""
+        await asyncio.gather(*jobs, return_exceptions=True)
+        await self.scheduler.marks.start_up_done()
 
     async def settled(self) -> None:
         """Wait for the start-up jobs of :meth:`after_ready` (tests and benchmarks use it)."""
@@ -190,10 +229,19 @@ class CloserBot(commands.Bot):
 
     async def on_ready(self) -> None:
         # Fires again after a reconnect: nothing is started or synced here, only caught up.
-        log.info("Ready as %s in %d servers", self.user, len(self.guilds))
+        log.info("Ready as %s in %d servers on %d shard(s)", self.user, len(self.guilds), len(self.shards))
         if self._was_ready:
             await self.scheduler.run_due()
         self._was_ready = True
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        # A shard that had to start a new session after the first ready may have missed events.
+        # discord.py fires on_ready again only once every shard of the process did; with several
+        # shards, fire it for this one, so the catch-ups written for on_ready (the scheduler's
+        # above, the welcome back of servers that invited Closer back) run as they would unsharded.
+        if self._was_ready and len(self.shards) > 1:
+            log.info("Shard %s has a new session: catching up", shard_id)
+            self.dispatch("ready")
 
     async def on_resumed(self) -> None:
         # Jobs whose time came while the gateway was away are handled now (once: the ledger).

@@ -83,6 +83,7 @@ async def sync_once(
         )
     ]
     await scheduler.cancel_many(unwanted)
+    await scheduler.marks.planned(guild_id, kind)  # a start need not plan them again (scheduler/marks.py)
 
 
 async def post_in_channel(messenger: Messenger, couple: Couple, **kwargs: Any) -> discord.Message | None:

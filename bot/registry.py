@@ -79,7 +79,9 @@ class Contribution:
 class Registry:
     """The bot's registrations, by feature; hooks, sections, confirmations, pages and forms."""
 
-    def __init__(self, bot: commands.Bot, scheduler: Scheduler, rituals: RitualService) -> None:
+    def __init__(
+        self, bot: commands.Bot | commands.AutoShardedBot, scheduler: Scheduler, rituals: RitualService
+    ) -> None:
         self._bot = bot
         self._scheduler = scheduler
         self._rituals = rituals

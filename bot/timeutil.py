@@ -89,11 +89,6 @@ def format_clock(t: time) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _is_valid_wall(naive: datetime, zone: ZoneInfo) -> bool:
-    aware = naive.replace(tzinfo=zone)
-    return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
-
-
 def wall_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of local wall time ``at`` on ``day`` in ``zone``.
 
@@ -102,12 +97,13 @@ def wall_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     """
     naive = datetime.combine(day, at)
     first = naive.replace(tzinfo=zone, fold=0)
-    if _is_valid_wall(naive, zone):
-        return first.astimezone(UTC)
+    instant = first.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) == naive:  # a valid wall time (most are)
+        return instant
     # In a gap: fold=1 maps with the offset after the jump (earlier UTC), fold=0 with the offset
     # before it (later UTC). The jump lies between; find the first instant whose wall >= naive.
     lo = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    hi = first.astimezone(UTC)
+    hi = instant
     if lo > hi:
         lo, hi = hi, lo
     while hi - lo > timedelta(seconds=1):
@@ -242,8 +238,8 @@ class Window:
 def awake_windows(zone: ZoneInfo, quiet: QuietHours, start: datetime, end: datetime) -> list[Window]:
     """The UTC windows between ``start`` and ``end`` when a person is outside quiet hours."""
     windows: list[Window] = []
-    day = start.astimezone(zone).date() - timedelta(days=1)
-    last_day = end.astimezone(zone).date() + timedelta(days=1)
+    day = start.astimezone(zone).date() - timedelta(days=1)  # last night's quiet hours
+    last_day = end.astimezone(zone).date()  # a later day's begin after ``end``
     # Build quiet intervals for each local day, then take the complement.
     quiet_spans: list[tuple[datetime, datetime]] = []
     while day <= last_day:

@@ -31,6 +31,7 @@ from .permissions import names as permission_names
 from .ratelimit import RateLimitHit
 from .results import Att, Msg
 from .server import EmulatorServer, RequestRecord
+from .shards import shard_of
 from .snowflake import Snowflakes
 from .state import EPHEMERAL, GUILD_TEXT, Attachment, Channel, Guild, Role, User, _emoji_payload
 
@@ -60,6 +61,8 @@ class Fake(UserActions):
         interaction_deadline: float = 3.0,
         allowed_privileged_intents: Iterable[str] | None = None,
         clock: Callable[[], datetime] | None = None,
+        max_concurrency: int = 1,
+        identify_limit: bool = False,
     ) -> Fake:
         """Start a server on 127.0.0.1 (free port) and point discord.py at it.
 
@@ -69,6 +72,9 @@ class Fake(UserActions):
         ``edited_timestamp``); default the wall clock. Pass the bot's controlled clock
         (``FakeClock.now``) so a simulated week reads like one. Ids and interaction deadlines
         keep following the wall clock.
+        ``max_concurrency``: the session start limit ``GET /gateway/bot`` gives (Discord: 1 for most
+        bots, 16 and more for very large ones); ``identify_limit``: enforce it (more IDENTIFYs of one
+        rate-limit key within 5 s get op 9), off by default like the REST rate limits.
         """
         server = EmulatorServer(
             allowed_privileged_intents=None
@@ -79,6 +85,8 @@ class Fake(UserActions):
         server.ratelimits.enabled = rate_limits
         if clock is not None:
             server.world.clock = clock
+        server.gateway.identifies.max_concurrency = max_concurrency
+        server.gateway.identifies.enabled = identify_limit
         await server.start()
         fake = cls(server)
         if patch:
@@ -161,6 +169,15 @@ class Fake(UserActions):
         """Every 429 the emulator sent because of rate limits."""
         return list(self.server.ratelimits.hits)
 
+    @property
+    def max_concurrency(self) -> int:
+        """The session start limit's ``max_concurrency`` (IDENTIFYs per 5 s per rate-limit key)."""
+        return self.server.gateway.identifies.max_concurrency
+
+    @max_concurrency.setter
+    def max_concurrency(self, value: int) -> None:
+        self.server.gateway.identifies.max_concurrency = value
+
     def advance_clock(self, seconds: float) -> None:
         """Move the emulator's clock (interaction deadlines, token expiry) forward."""
         self.server.clock_offset += seconds
@@ -208,6 +225,26 @@ class Fake(UserActions):
             self.add_bot(guild)
         return guild
 
+    def create_guilds(
+        self, count: int, *, name: str = "Server {n}", text_channels: Iterable[str] = ("general",)
+    ) -> list[Guild]:
+        """``count`` servers with the bot in them, cheaply (the app owner alone as member): a big
+        bot's world. Create them before the bot connects: they then arrive in READY."""
+        guilds = []
+        for n in range(count):
+            guild = self.world.add_guild(name.format(n=n), self.world.owner)
+            self.world.add_member(guild, self.world.owner)
+            for channel_name in text_channels:
+                self.world.add_channel(guild, channel_name.lstrip("#"), GUILD_TEXT)
+            self.add_bot(guild)
+            guilds.append(guild)
+        return guilds
+
+    def shard_of(self, guild: Guild | int, num_shards: int | None = None) -> int:
+        """The shard that receives ``guild``'s events (of ``num_shards``, default: the bot's shard count)."""
+        count = num_shards if num_shards is not None else max(1, self.server.gateway.num_shards)
+        return shard_of(guild if isinstance(guild, int) else guild.id, count)
+
     def create_channel(self, guild: Guild, name: str) -> Channel:
         chan = self.world.add_channel(guild, name.lstrip("#"), GUILD_TEXT)
         if self.world.bot_in(guild):
@@ -240,7 +277,23 @@ class Fake(UserActions):
         self.world.bot_guilds.add(guild.id)
         self.world.changed.notify()
         gateway = self.server.gateway
-        gateway.dispatch("GUILD_CREATE", gateway.guild_create_payload(guild, joined=True), intent=GUILDS)
+        if gateway.sessions_for(guild.id):
+            payload = gateway.guild_create_payload(guild, joined=True)
+            gateway.dispatch("GUILD_CREATE", payload, intent=GUILDS)
+
+    def outage(self, guild: Guild, *, over: bool = False) -> None:
+        """A Discord outage makes ``guild`` unavailable (GUILD_DELETE with ``unavailable``; a new
+        READY lists it but sends no GUILD_CREATE) until ``outage(guild, over=True)`` (GUILD_CREATE)."""
+        gateway = self.server.gateway
+        if over:
+            self.world.outages.discard(guild.id)
+            if self.world.bot_in(guild) and gateway.sessions_for(guild.id):
+                gateway.dispatch("GUILD_CREATE", gateway.guild_create_payload(guild), intent=GUILDS)
+        else:
+            self.world.outages.add(guild.id)
+            if self.world.bot_in(guild):
+                gateway.dispatch("GUILD_DELETE", {"id": str(guild.id), "unavailable": True}, intent=GUILDS)
+        self.world.changed.notify()
 
     def remove_bot(self, guild: Guild) -> None:
         """The bot is kicked from ``guild`` (GUILD_DELETE); its REST calls there get 403 afterwards."""
@@ -550,13 +603,14 @@ class Fake(UserActions):
     def clear_faults(self) -> None:
         self.server.faults.clear()
 
-    async def drop_gateway(self, *, resumable: bool = True) -> None:
-        """Close the bot's gateway connection. It must RESUME (or re-IDENTIFY if not ``resumable``)."""
-        await self.server.gateway.drop(resumable=resumable)
+    async def drop_gateway(self, *, resumable: bool = True, shard: int | None = None) -> None:
+        """Close the bot's gateway connection (every shard's, or ``shard``'s). It must RESUME (or
+        re-IDENTIFY if not ``resumable``)."""
+        await self.server.gateway.drop(resumable=resumable, shard=shard)
 
-    def send_reconnect(self) -> None:
-        """Send op 7 RECONNECT: the client should reconnect and resume."""
-        self.server.gateway.send_reconnect()
+    def send_reconnect(self, shard: int | None = None) -> None:
+        """Send op 7 RECONNECT (to every shard, or to ``shard``): the client should reconnect and resume."""
+        self.server.gateway.send_reconnect(shard)
 
     # ================================================================== gateway status
     @property
@@ -568,6 +622,16 @@ class Fake(UserActions):
         return self.server.gateway.identify_count
 
     @property
+    def shards(self) -> list[tuple[int, int]]:
+        """``(shard_id, num_shards)`` of the bot's connected sessions, in order."""
+        return sorted(key for key, s in self.server.gateway.live.items() if s.attached)
+
+    @property
+    def identify_refused(self) -> int:
+        """IDENTIFYs answered with op 9 because they came too soon (``identify_limit``)."""
+        return self.server.gateway.identifies.refused
+
+    @property
     def resume_count(self) -> int:
         return self.server.gateway.resume_count
 
@@ -576,13 +640,21 @@ class Fake(UserActions):
         """The intents the bot identified with (0 before it connects)."""
         return self.server.gateway.intents
 
-    async def wait_for_ready(self, task: asyncio.Task[Any] | None = None, timeout: float = 10.0) -> None:
-        """Wait until the bot is connected and has processed READY and every GUILD_CREATE.
+    async def wait_for_ready(
+        self,
+        task: asyncio.Task[Any] | None = None,
+        timeout: float = 10.0,
+        *,
+        shards: Iterable[int] | None = None,
+    ) -> None:
+        """Wait until the bot is connected (every shard it identified with, or ``shards`` when this
+        process runs only some) and has processed READY and every GUILD_CREATE.
 
         Pass the task running ``bot.start(...)`` so that a failed login is raised here at once
         instead of after ``timeout``.
         """
-        waiter = asyncio.ensure_future(self.server.gateway.wait_connected(timeout))
+        wanted = set(shards) if shards is not None else None
+        waiter = asyncio.ensure_future(self.server.gateway.wait_connected(timeout, wanted))
         try:
             if task is not None:
                 await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)

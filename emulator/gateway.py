@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from .shards import MAX_GUILDS_PER_SHARD, NO_SHARD, IdentifyLimiter, owns, parse_shard
 from .snowflake import iso_now
 from .state import Guild
 
@@ -45,71 +46,122 @@ class Session:
     ws: web.WebSocketResponse | None = None
     resumable: bool = True
     acked_seq: int = 0  # the last sequence number the client reported in a heartbeat
+    shard: tuple[int, int] = NO_SHARD  # (shard_id, num_shards) from IDENTIFY
 
     def has(self, intent: int) -> bool:
         return bool(self.intents & intent)
 
+    @property
+    def attached(self) -> bool:
+        return self.ws is not None and not self.ws.closed
+
+
+# Events about a server carry its id under "id", every other one under "guild_id".
+_GUILD_EVENTS = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
+
+
+def guild_of(event: str, data: dict[str, Any]) -> int | None:
+    """The server an event belongs to (None: a DM or an event outside any server)."""
+    raw = data.get("id") if event in _GUILD_EVENTS else data.get("guild_id")
+    return int(raw) if raw else None
+
 
 class Gateway:
-    """One application's gateway. Events go to the current session (the latest IDENTIFY)."""
+    """One application's gateway. Each shard (``[shard_id, num_shards]``, ``[0, 1]`` without
+    sharding) has one live session, its latest IDENTIFY; an event goes to the live sessions
+    whose shard owns its server (see :mod:`emulator.shards`)."""
 
     def __init__(self, server: EmulatorServer) -> None:
         self.server = server
         self.sessions: dict[str, Session] = {}
-        self.current: Session | None = None
+        self.live: dict[tuple[int, int], Session] = {}
+        self.latest: Session | None = None  # the most recent IDENTIFY
         self.connections: set[web.WebSocketResponse] = set()
         self.identify_count = 0
         self.resume_count = 0
         self.invalid_sessions = 0
+        self.identifies = IdentifyLimiter(server.clock)
         self._heartbeat_seen = asyncio.Event()
         self._writers: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------------ status
     @property
+    def current(self) -> Session | None:
+        """The latest session (the only one without sharding)."""
+        return self.latest
+
+    @property
+    def num_shards(self) -> int:
+        """The shard count of the latest IDENTIFY (1 without sharding, 0 before any)."""
+        return self.latest.shard[1] if self.latest else 0
+
+    def connected_shards(self) -> set[int]:
+        """Shard ids (of the latest shard count) whose session is connected now."""
+        count = self.num_shards
+        return {key[0] for key, s in self.live.items() if key[1] == count and s.attached}
+
+    @property
     def connected(self) -> bool:
-        s = self.current
-        return s is not None and s.ws is not None and not s.ws.closed
+        """Every shard of the latest shard count has a connected session."""
+        count = self.num_shards
+        return count > 0 and self.connected_shards() == set(range(count))
 
     @property
     def intents(self) -> int:
-        return self.current.intents if self.current else 0
+        return self.latest.intents if self.latest else 0
 
-    async def wait_connected(self, timeout: float) -> None:
-        await self.server.world.changed.wait_for(lambda: self.connected, timeout)
+    async def wait_connected(self, timeout: float, shards: set[int] | None = None) -> None:
+        """Until every shard (or the shards ``shards`` when a process runs only some) is connected."""
+
+        def ready() -> bool:
+            if shards is None:
+                return self.connected
+            return self.num_shards > 0 and shards <= self.connected_shards()
+
+        await self.server.world.changed.wait_for(ready, timeout)
+
+    def sessions_for(self, guild_id: int | None) -> list[Session]:
+        """The live sessions that receive the events of ``guild_id`` (None: DMs)."""
+        return [s for key, s in self.live.items() if owns(key, guild_id)]
 
     async def sync(self, timeout: float = 5.0) -> None:
-        """Wait until the client has processed every event dispatched so far.
+        """Wait until the client has processed every event dispatched so far, on every connected shard.
 
         The server sends a heartbeat request (op 1); discord.py answers with a heartbeat carrying its
         last sequence number, which it only does after it parsed everything before it.
         """
-        session = self.current
-        if session is None or session.queue is None:
+        sessions = [s for s in self.live.values() if s.attached and s.queue is not None]
+        if not sessions:
             raise TimeoutError("the bot is not connected to the gateway")
-        target = session.seq
-        if session.acked_seq >= target:
-            return
-        session.queue.put_nowait({"op": 1, "d": target})
+        targets = {id(s): s.seq for s in sessions}
+        for session in sessions:
+            if session.acked_seq < session.seq and session.queue is not None:
+                session.queue.put_nowait({"op": 1, "d": session.seq})
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while session.acked_seq < target:
+        while any(s.acked_seq < targets[id(s)] for s in sessions):
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise TimeoutError(f"gateway client did not catch up to sequence {target}")
+                behind = [s.shard[0] for s in sessions if s.acked_seq < targets[id(s)]]
+                raise TimeoutError(f"gateway client did not catch up (shards {behind})")
             self._heartbeat_seen.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._heartbeat_seen.wait(), remaining)
 
     # ------------------------------------------------------------------ dispatch
-    def dispatch(self, event: str, data: dict[str, Any], *, intent: int | None = None) -> bool:
-        """Send an event to the current session if its intents allow it. Returns True if sent/buffered."""
-        session = self.current
-        if session is None:
-            return False
-        if intent is not None and not session.has(intent):
-            return False
-        self._emit(session, event, data)
-        return True
+    def dispatch(
+        self, event: str, data: dict[str, Any], *, intent: int | None = None, guild_id: int | None = None
+    ) -> bool:
+        """Send an event to the sessions of its server's shard (DMs: shard 0) whose intents allow it.
+        ``guild_id`` defaults to the one in ``data``. Returns True if sent/buffered to any."""
+        target = guild_id if guild_id is not None else guild_of(event, data)
+        sent = False
+        for session in self.sessions_for(target):
+            if intent is not None and not session.has(intent):
+                continue
+            self._emit(session, event, data)
+            sent = True
+        return sent
 
     def _emit(self, session: Session, event: str, data: dict[str, Any]) -> None:
         session.seq += 1
@@ -124,34 +176,38 @@ class Gateway:
         self, event: str, payload: dict[str, Any], *, dm: bool, visible_content: bool
     ) -> None:
         """MESSAGE_CREATE / MESSAGE_UPDATE, with content stripped as Discord does without MESSAGE_CONTENT."""
-        session = self.current
-        if session is None:
-            return
         intent = DIRECT_MESSAGES if dm else GUILD_MESSAGES
-        if not session.has(intent):
-            return
-        if not (visible_content or session.has(MESSAGE_CONTENT)):
-            payload = {**payload, "content": "", "embeds": [], "attachments": [], "components": []}
-            payload.pop("poll", None)
-        self._emit(session, event, payload)
+        for session in self.sessions_for(None if dm else guild_of(event, payload)):
+            if not session.has(intent):
+                continue
+            data = payload
+            if not (visible_content or session.has(MESSAGE_CONTENT)):
+                data = {**payload, "content": "", "embeds": [], "attachments": [], "components": []}
+                data.pop("poll", None)
+            self._emit(session, event, data)
 
     # ------------------------------------------------------------------ control
-    async def drop(self, *, resumable: bool = True, code: int = 4000) -> None:
-        """Close the connection from the server side, like a network blip or a Discord restart."""
-        session = self.current
-        if session is None or session.ws is None:
+    def _attached(self, shard: int | None) -> list[Session]:
+        found = [s for s in self.live.values() if s.attached and (shard is None or s.shard[0] == shard)]
+        if not found:
             raise RuntimeError("the bot is not connected to the gateway")
-        session.resumable = resumable
-        ws = session.ws
-        self._detach(session)
-        await ws.close(code=code, message=b"emulator dropped the connection")
+        return found
 
-    def send_reconnect(self) -> None:
-        """op 7: ask the client to reconnect (and resume)."""
-        session = self.current
-        if session is None or session.queue is None:
-            raise RuntimeError("the bot is not connected to the gateway")
-        session.queue.put_nowait({"op": 7, "d": None})
+    async def drop(self, *, resumable: bool = True, code: int = 4000, shard: int | None = None) -> None:
+        """Close the connection of every shard (or of ``shard``) from the server side, like a
+        network blip or a Discord restart."""
+        for session in self._attached(shard):
+            session.resumable = resumable
+            ws = session.ws
+            assert ws is not None
+            self._detach(session)
+            await ws.close(code=code, message=b"emulator dropped the connection")
+
+    def send_reconnect(self, shard: int | None = None) -> None:
+        """op 7: ask the client to reconnect (and resume), on every shard (or on ``shard``)."""
+        for session in self._attached(shard):
+            assert session.queue is not None
+            session.queue.put_nowait({"op": 7, "d": None})
 
     def _detach(self, session: Session) -> None:
         if session.queue is not None:
@@ -265,16 +321,35 @@ class Gateway:
             if intents & bit and name not in server.allowed_privileged_intents:
                 await ws.close(code=4014, message=b"Disallowed intent(s).")
                 return None
-        session = Session(secrets.token_hex(16), token, intents)
+        shard = parse_shard(data.get("shard"))
+        if shard is None:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return None
+        world = server.world
+        guilds = sorted(gid for gid in world.bot_guilds if owns(shard, gid))
+        if len(guilds) >= MAX_GUILDS_PER_SHARD:
+            await ws.close(code=4011, message=b"Sharding required.")
+            return None
+        if not self.identifies.allow(shard[0]):
+            # Over the session start limit's max_concurrency: Discord answers op 9 Invalid Session.
+            self.invalid_sessions += 1
+            await ws.send_str(json.dumps({"op": 9, "s": None, "t": None, "d": False}))
+            return None
+        session = Session(secrets.token_hex(16), token, intents, shard=shard)
         self.sessions[session.id] = session
-        self.current = session
+        # The shard's new session replaces its old one; sessions of another shard count whose
+        # process is gone (not connected) stop receiving events too.
+        for key, old in list(self.live.items()):
+            if key[1] != shard[1] and not old.attached:
+                del self.live[key]
+        self.live[shard] = session
+        self.latest = session
         self.identify_count += 1
         self._attach(ws, session)
-        world = server.world
         ready = {
             "v": 10,
             "user": {**world.bot.payload(), "verified": True, "mfa_enabled": False, "email": None},
-            "guilds": [{"id": str(gid), "unavailable": True} for gid in sorted(world.bot_guilds)],
+            "guilds": [{"id": str(gid), "unavailable": True} for gid in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": server.gateway_url,
@@ -288,10 +363,12 @@ class Gateway:
             "auth": {},
             "_trace": ['["emulator",{"micros":0}]'],
         }
-        if data.get("shard"):
-            ready["shard"] = data["shard"]
+        if data.get("shard") is not None:
+            ready["shard"] = list(shard)
         self._emit(session, "READY", ready)
-        for gid in sorted(world.bot_guilds):
+        for gid in guilds:
+            if gid in world.outages:
+                continue  # unavailable: it comes with a GUILD_CREATE once the outage ends
             self._emit(session, "GUILD_CREATE", self.guild_create_payload(world.guilds[gid], session))
         world.changed.notify()
         return session
@@ -306,7 +383,7 @@ class Gateway:
             or not self.server.token_ok(session.token)
             or not isinstance(seq, int)
             or (session.buffer and seq < session.buffer[0]["s"] - 1)
-            or session is not self.current
+            or self.live.get(session.shard) is not session
         ):
             self.invalid_sessions += 1
             await ws.send_str(json.dumps({"op": 9, "s": None, "t": None, "d": False}))
@@ -330,7 +407,7 @@ class Gateway:
         world = self.server.world
         gid = int(data.get("guild_id") or 0)
         guild = world.guilds.get(gid)
-        if guild is None or gid not in world.bot_guilds:
+        if guild is None or gid not in world.bot_guilds or not owns(session.shard, gid):
             return
         members = list(guild.members.values())
         if data.get("user_ids"):
@@ -359,7 +436,7 @@ class Gateway:
         """GUILD_CREATE data. ``joined``: the bot just joined (Discord then omits ``unavailable``, which
         is how discord.py tells ``on_guild_join`` from ``on_guild_available``)."""
         world = self.server.world
-        session = session or self.current
+        session = session or self.latest
         intents = session.intents if session else 0
         if intents & GUILD_MEMBERS:
             members = list(guild.members.values())

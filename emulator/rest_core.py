@@ -10,6 +10,7 @@ from . import errors, rules
 from .gateway import GUILDS
 from .ops import Ops
 from .server import API_PREFIX, json_response, no_content, read_payload
+from .shards import SESSION_START_TOTAL, recommended_shards
 from .state import Command
 
 if TYPE_CHECKING:
@@ -55,15 +56,16 @@ class CoreRoutes:
         return json_response({"url": self.server.gateway_url})
 
     async def get_gateway_bot(self, request: web.Request) -> web.Response:
+        gateway = self.server.gateway
         return json_response(
             {
                 "url": self.server.gateway_url,
-                "shards": 1,
+                "shards": recommended_shards(len(self.world.bot_guilds)),
                 "session_start_limit": {
-                    "total": 1000,
-                    "remaining": 999,
+                    "total": SESSION_START_TOTAL,
+                    "remaining": max(0, SESSION_START_TOTAL - gateway.identify_count),
                     "reset_after": 14_400_000,
-                    "max_concurrency": 1,
+                    "max_concurrency": gateway.identifies.max_concurrency,
                 },
             }
         )

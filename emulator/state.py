@@ -458,6 +458,7 @@ class World:
         self.interactions_by_token: dict[str, Interaction] = {}
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
         self.bot_guilds: set[int] = set()
+        self.outages: set[int] = set()  # servers Discord cannot serve now (READY lists them, no GUILD_CREATE)
         self.attachment_generation = 1
         self.changed = Notifier()
         # What "now" is for message timestamps (``Fake.start(clock=...)``): the wall clock by

@@ -239,3 +239,35 @@ async def stored_couple(closer: Closer, people: People) -> Couple:
     stored = await closer.bot.couples.get(people.guild.id)
     assert stored is not None
     return stored
+
+
+async def pair_directly(
+    database: Path,
+    couples: list[tuple[Guild, Channel, User, User]],
+    *,
+    zones: tuple[str, str] = (ALICE_ZONE, BOB_ZONE),
+    now: datetime = START,
+) -> None:
+    """Pair each (server, shared channel, partner 1, partner 2) straight in the database, before
+    the bot starts (for tests that are not about pairing: many couples, cheaply)."""
+    from bot.db import Database, migrate
+    from bot.db.repositories.couples import CoupleRepository
+
+    db = await Database.open(database)
+    try:
+        await migrate(db)
+        repo = CoupleRepository(db)
+        for guild, channel, first, second in couples:
+            await repo.invite(
+                guild_id=guild.id,
+                channel_id=channel.id,
+                inviter_id=first.id,
+                inviter_name=first.name,
+                invitee_id=second.id,
+                zone=zones[0],
+                now=now,
+            )
+            assert await repo.accept(guild.id, second.id, second.name, now)
+            await repo.set_zone(guild.id, second.id, zones[1])
+    finally:
+        await db.close()

@@ -21,23 +21,25 @@ class DataLock:
     cannot start while a restore is writing.
     """
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, *, shared: bool = False) -> None:
         self.path = database.with_name(database.name + ".lock")
+        self.shared = shared  # several Closer processes that split the shards hold it together
         self._handle: IO[str] | None = None
 
     def acquire(self) -> bool:
-        """Take the lock; False when another process holds it."""
+        """Take the lock; False when another process holds it (exclusively, if this one is shared)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
         try:
-            _lock(handle)
+            _lock(handle, self.shared)
         except OSError:
             handle.close()
             return False
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        if not self.shared:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
         self._handle = handle
         return True
 
@@ -63,7 +65,7 @@ class DataLock:
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
-    def _lock(handle: IO[str]) -> None:
+    def _lock(handle: IO[str], shared: bool) -> None:  # Windows has no shared lock: one process
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
 
@@ -74,8 +76,8 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
 else:
     import fcntl
 
-    def _lock(handle: IO[str]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    def _lock(handle: IO[str], shared: bool) -> None:
+        fcntl.flock(handle.fileno(), (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
 
     def _unlock(handle: IO[str]) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.timeutil import QuietHours
@@ -86,6 +87,7 @@ class Couple:
         return [(self.zone_of(p, at), p.quiet) for p in self.partners]
 
 
+@lru_cache(maxsize=2048)  # a few distinct values ('23:00', '08:00', ...) read thousands of times
 def parse_hhmm(text: str) -> time:
     hour, minute = text.split(":")
     return time(int(hour), int(minute))

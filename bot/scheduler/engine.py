@@ -10,12 +10,12 @@
 - Catch-up: occurrences that passed while the bot was down are handled at start (and after a
   gateway reconnect): the latest one is delivered late, with a note, if its kind's deadline has
   not passed; the others are recorded as missed, never flooded into the channel.
-- Failures: a 5xx or a timeout is retried with backoff, then the occurrence is retried later
-  while its deadline allows; a permanent failure (channel gone, missing access, DMs closed)
-  falls back to the other route (DM or shared channel) and is recorded with the reason.
+- Failures: a 5xx or a timeout is retried with backoff, then while its deadline allows; a
+  permanent failure falls back to the other route (DM or shared channel), recorded with the reason.
 
-The engine takes what it needs and nothing more: the schedule repository, a way to look a couple
-up, a clock and a :class:`~bot.scheduler.delivery.Messenger`. It never sees the bot.
+The engine takes what it needs: the schedule repository, a way to look a couple up, a clock and
+a :class:`~bot.scheduler.delivery.Messenger` (and the planning marks, :mod:`bot.scheduler.marks`).
+It never sees the bot.
 """
 
 from __future__ import annotations
@@ -32,16 +32,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.db.models import Couple, Schedule
+from bot.db.repositories.marks import PlanningMarkRepository
 from bot.db.repositories.schedules import ScheduleRepository
 from bot.scheduler.claims import HELD_BACK, WAITING, claim_and_deliver, settle_stale_claims
-from bot.scheduler.delivery import (
-    PACED,
-    Kind,
-    Messenger,
-    Occurrence,
-    RateGate,
-    default_deadline,
-)
+from bot.scheduler.delivery import PACED, Kind, Messenger, Occurrence, RateGate, default_deadline
+from bot.scheduler.marks import PlanningMarks
 from bot.scheduler.outbox import DmOutbox
 from bot.scheduler.rules import definition, fire_time, next_occurrence, once_next
 from bot.timeutil import ALL_DAYS
@@ -88,6 +83,7 @@ class Scheduler:
         retry_later: timedelta = timedelta(minutes=5),
         window: timedelta = ARM_WINDOW,
         posts_per_second: float = POSTS_PER_SECOND,
+        marks: PlanningMarks | None = None,
     ) -> None:
         self.repo = repo
         self.couples = couples
@@ -108,6 +104,7 @@ class Scheduler:
         self.gate = RateGate(posts_per_second)
         self.outbox = DmOutbox(repo, self.kinds, clock)
         self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
+        self.marks = marks or PlanningMarks(PlanningMarkRepository(repo.db), clock)  # what a start plans
         # Jobs are armed for schedules firing up to here; None until start() armed the table.
         self._horizon: datetime | None = None
 
@@ -147,6 +144,7 @@ class Scheduler:
         self._horizon = self.now() + self.window
         for schedule_id, fire_at in await self.repo.armed(since=since, until=self._horizon):
             self._arm(schedule_id, datetime.fromtimestamp(fire_at, UTC))
+        await self.marks.flush()
 
     def shutdown(self) -> None:
         if self._started:
@@ -226,28 +224,29 @@ class Scheduler:
         personal: bool = False,
     ) -> None:
         """:meth:`once` for many one-offs of one kind in one server (``(key, when, label, payload)``
-        each): two write transactions in all, however many there are (start-up re-planning)."""
+        each): one read and one write in all, however many there are (start-up re-planning)."""
         if not plans:
             return
-        schedules = await self.repo.upsert_once_many(
-            kind=kind,
-            guild_id=guild_id,
-            owner_id=owner_id,
-            personal=personal,
-            plans=plans,
-            now=self.now(),
+        now = self.now()
+        # Only a personal one-off's fire time depends on the couple (the owner's quiet hours).
+        couple = await self.couples.get(guild_id) if personal and guild_id is not None else None
+        handled = await self.repo.handled_keys(kind, guild_id, [(key, when) for key, when, _, _ in plans])
+        rows = []
+        for key, when, label, payload in plans:
+            probe = Schedule(0, guild_id, kind, key, label, owner_id, personal, None, ALL_DAYS, None,
+                             when, False, None, None, payload, now)  # fmt: skip
+            rows.append((key, when, label, payload, *once_next(probe, couple, key in handled)))
+        ids = await self.repo.upsert_once_many(
+            kind=kind, guild_id=guild_id, owner_id=owner_id, personal=personal, rows=rows, now=now
         )
-        couple = await self.couples.get(guild_id) if guild_id is not None else None
-        handled = await self.repo.handled_at((s.id, s.once_at) for s in schedules if s.once_at)
-        nexts = [(s.id, *once_next(s, couple, s.id in handled)) for s in schedules]
-        await self.repo.set_next_many(nexts)
-        for schedule_id, _, fire in nexts:
-            self._arm(schedule_id, fire)
+        for schedule_id, row in zip(ids, rows, strict=True):
+            self._arm(schedule_id, row[-1])
 
     async def _arm_once(self, schedule: Schedule, couple: Couple | None) -> None:
         """Arm a one-off at its instant, unless that occurrence was already handled."""
         when = schedule.once_at
-        handled = when is not None and schedule.id in await self.repo.handled_at([(schedule.id, when)])
+        pairs = [(schedule.key, when)] if when is not None else []
+        handled = schedule.key in await self.repo.handled_keys(schedule.kind, schedule.guild_id, pairs)
         nominal, fire = once_next(schedule, couple, handled)
         await self.repo.set_next(schedule.id, nominal, fire)
         self._arm(schedule.id, fire)

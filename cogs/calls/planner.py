@@ -82,7 +82,7 @@ class CallPlanner:
         changes = await self.repo.changes_of([c.id for c in calls])
         for guild_id, guild_calls in by_guild.items():
             couple = couples.get(guild_id)
-            if couple is None:
+            if couple is None or not await self.scheduler.marks.stale(guild_id, PLANNED_KINDS):
                 continue
             schedules = await self.scheduler.repo.for_guild(guild_id, PLANNED_KINDS)
             for call in guild_calls:

@@ -57,7 +57,7 @@ class DateService:
             specials.setdefault(special.guild_id, []).append(special)
         for guild_id in sorted(specials):
             couple = couples.get(guild_id)
-            if couple is None:
+            if couple is None or not await self.scheduler.marks.stale(guild_id, KIND_DATE):
                 continue
             try:
                 schedules = await self.scheduler.repo.for_guild(guild_id, KIND_DATE)

@@ -67,7 +67,7 @@ class VisitService:
         couples = {c.guild_id: c for c in await self.couples.all_paired()}
         for visit in await self.repo.all_current():
             couple = couples.get(visit.guild_id)
-            if couple is None:
+            if couple is None or not await self.scheduler.marks.stale(visit.guild_id, KIND_VISIT):
                 continue
             try:
                 schedules = await self.scheduler.repo.for_guild(visit.guild_id, KIND_VISIT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import datetime
 
@@ -48,6 +49,7 @@ class SpaceTaken(Exception):
 class CoupleRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._reading_all: asyncio.Future[list[Couple]] | None = None
 
     async def get(self, guild_id: int, *, include_removed: bool = False) -> Couple | None:
         row = await self.db.fetchone(
@@ -59,6 +61,14 @@ class CoupleRepository:
         return _couple(row, [_partner(p) for p in partners])
 
     async def all_paired(self) -> list[Couple]:
+        """Every paired couple. Calls while a read is under way share it (the start-up jobs of
+        several features ask at the same moment: thousands of couples read once, not thrice)."""
+        if self._reading_all is None:
+            self._reading_all = asyncio.ensure_future(self._all_paired())
+            self._reading_all.add_done_callback(lambda _: setattr(self, "_reading_all", None))
+        return list(await asyncio.shield(self._reading_all))
+
+    async def _all_paired(self) -> list[Couple]:
         rows = await self.db.fetchall(
             f"SELECT {_COUPLE_COLUMNS} FROM couples WHERE status = 'paired' AND removed_at IS NULL"
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.db.connection import Database, Tx
 from bot.db.models import Delivery, Schedule, parse_hhmm
+from bot.shards import ShardScope
 from bot.timeutil import format_clock, from_unix, to_unix
 
 # The server of the schedule a ledger row belongs to, kept on the row for per-server listing.
@@ -34,6 +35,21 @@ _UPSERT = (
     "weekdays = excluded.weekdays, zone = excluded.zone, once_at = excluded.once_at, "
     "payload = excluded.payload"
 )
+
+
+# The same for a one-off with its next time (start-up re-planning writes both at once): 14.
+_UPSERT_ONCE = (
+    "INSERT INTO schedules (guild_id, kind, key, label, owner_id, personal, local_time, weekdays,"
+    " zone, once_at, payload, created_at, next_due, fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (kind, IFNULL(guild_id, 0), key) DO UPDATE SET label = excluded.label, "
+    "owner_id = excluded.owner_id, personal = excluded.personal, local_time = excluded.local_time, "
+    "weekdays = excluded.weekdays, zone = excluded.zone, once_at = excluded.once_at, "
+    "payload = excluded.payload, next_due = excluded.next_due, fire_at = excluded.fire_at"
+)
+
+
+def _opt_unix(instant: datetime | None) -> int | None:
+    return to_unix(instant) if instant is not None else None
 
 
 def weekday_set(mask: int) -> frozenset[int]:
@@ -80,8 +96,10 @@ def _delivery(row: sqlite3.Row) -> Delivery:
 
 
 class ScheduleRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, scope: ShardScope | None = None) -> None:
         self.db = db
+        # When a host splits the shards over processes, what this one fires (armed, due).
+        self._scope = f" AND {scope.sql()}" if scope is not None else ""
 
     # -- schedules -------------------------------------------------------------------------------
 
@@ -139,20 +157,22 @@ class ScheduleRepository:
         what the scheduler holds jobs for."""
         if since is None:
             rows = await self.db.fetchall(
-                "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL AND fire_at <= ?",
+                "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL AND fire_at <= ?"
+                + self._scope,
                 (to_unix(until),),
             )
         else:
             rows = await self.db.fetchall(
-                "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at > ? AND fire_at <= ?",
+                "SELECT id, fire_at FROM schedules WHERE paused = 0 AND fire_at > ? AND fire_at <= ?"
+                + self._scope,
                 (to_unix(since), to_unix(until)),
             )
         return [(r[0], r[1]) for r in rows]
 
     async def due(self, now: datetime) -> list[int]:
         rows = await self.db.fetchall(
-            "SELECT id FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL AND fire_at <= ? "
-            "ORDER BY fire_at, id",
+            "SELECT id FROM schedules WHERE paused = 0 AND fire_at IS NOT NULL AND fire_at <= ?"
+            f"{self._scope} ORDER BY fire_at, id",
             (to_unix(now),),
         )
         return [r[0] for r in rows]
@@ -212,66 +232,45 @@ class ScheduleRepository:
         guild_id: int | None,
         owner_id: int | None,
         personal: bool,
-        plans: Iterable[tuple[str, datetime, str, dict]],
+        rows: Sequence[tuple[str, datetime, str, dict, datetime | None, datetime | None]],
         now: datetime,
-    ) -> list[Schedule]:
-        """:meth:`upsert` for many one-offs of one kind in one server (``(key, once_at, label,
-        payload)`` each), in one transaction; the schedules after it, in the order given."""
-        plans = list(plans)
-        rows = [
-            (
-                guild_id,
-                kind,
-                key,
-                label,
-                owner_id,
-                int(personal),
-                None,
-                ALL_DAYS_MASK,
-                None,
-                to_unix(once_at),
-                json.dumps(payload, sort_keys=True),
-                to_unix(now),
-            )
-            for key, once_at, label, payload in plans
-        ]
-        keys = [key for key, *_ in plans]
+    ) -> list[int]:
+        """:meth:`upsert` for many one-offs of one kind in one server, with their next time:
+        ``(key, once_at, label, payload, next_due, fire_at)`` each; their ids, in that order."""
+        params = [
+            (guild_id, kind, key, label, owner_id, int(personal), None, ALL_DAYS_MASK, None, to_unix(once_at),
+             json.dumps(payload, sort_keys=True), to_unix(now), _opt_unix(due), _opt_unix(fire))
+            for key, once_at, label, payload, due, fire in rows
+        ]  # fmt: skip
+        keys = [row[0] for row in rows]
         async with self.db.transaction() as tx:
-            await tx.executemany(_UPSERT, rows)
+            await tx.executemany(_UPSERT_ONCE, params)
             found = await tx.fetchall(
-                f"SELECT * FROM schedules WHERE kind = ? AND IFNULL(guild_id, 0) = ? "
+                f"SELECT id, key FROM schedules WHERE kind = ? AND IFNULL(guild_id, 0) = ? "
                 f"AND key IN ({', '.join('?' * len(keys))})",
                 (kind, guild_id or 0, *keys),
             )
-        by_key = {row["key"]: _schedule(row) for row in found}
+        by_key = {row["key"]: row["id"] for row in found}
         return [by_key[key] for key in keys]
 
-    async def handled_at(self, pairs: Iterable[tuple[int, datetime]]) -> set[int]:
-        """Of ``(schedule_id, scheduled_at)`` pairs, the schedules whose occurrence was handled
-        (any ledger status but ``retry``)."""
-        pairs = list(pairs)
-        if not pairs:
-            return set()
-        handled: set[int] = set()
-        for start in range(0, len(pairs), 400):  # SQLite's variable limit
-            chunk = pairs[start : start + 400]
+    async def handled_keys(
+        self, kind: str, guild_id: int | None, pairs: Sequence[tuple[str, datetime]]
+    ) -> set[str]:
+        """Of ``(key, scheduled_at)`` of one-offs of ``kind`` in a server, the keys whose occurrence
+        at that instant was handled already (any ledger status but ``retry``)."""
+        wanted = {(key, to_unix(at)) for key, at in pairs}
+        handled: set[str] = set()
+        keys = sorted({key for key, _ in pairs})
+        for start in range(0, len(keys), 400):  # SQLite's variable limit
+            chunk = keys[start : start + 400]
             rows = await self.db.fetchall(
-                "SELECT schedule_id, scheduled_at FROM deliveries WHERE status != 'retry' AND schedule_id IN "
-                f"({', '.join('?' * len(chunk))})",
-                tuple(sid for sid, _ in chunk),
+                "SELECT s.key, d.scheduled_at FROM schedules s JOIN deliveries d ON d.schedule_id = s.id "
+                f"WHERE s.kind = ? AND IFNULL(s.guild_id, 0) = ? AND s.key IN ({', '.join('?' * len(chunk))}) "
+                "AND d.status != 'retry'",
+                (kind, guild_id or 0, *chunk),
             )
-            wanted = {(sid, to_unix(at)) for sid, at in chunk}
-            handled |= {r["schedule_id"] for r in rows if (r["schedule_id"], r["scheduled_at"]) in wanted}
+            handled |= {r["key"] for r in rows if (r["key"], r["scheduled_at"]) in wanted}
         return handled
-
-    async def set_next_many(self, rows: Iterable[tuple[int, datetime | None, datetime | None]]) -> None:
-        """:meth:`set_next` for many ``(schedule_id, next_due, fire_at)`` in one transaction."""
-        params = [
-            (to_unix(next_due) if next_due else None, to_unix(fire) if fire else None, schedule_id)
-            for schedule_id, next_due, fire in rows
-        ]
-        async with self.db.transaction() as tx:
-            await tx.executemany("UPDATE schedules SET next_due = ?, fire_at = ? WHERE id = ?", params)
 
     async def delete_many(self, schedule_ids: Iterable[int]) -> None:
         ids = list(schedule_ids)
