@@ -53,6 +53,8 @@ class Place(StrEnum):
     # The top of the weekly check-in session's thread: a post falling on the same evening (the
     # weekly digest) can give its lines here instead of posting on its own.
     WEEKLY_SESSION = "weekly_session"
+    # The reply to a partner setting a time zone: what moved with it, in both local times.
+    ZONE_SET = "zone_set"
 
 
 Handler = Callable[..., Awaitable[None]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import MISSING
 
 from bot.checks import current, in_server, partner_only
 from bot.client import CloserBot
@@ -118,8 +119,8 @@ class CoupleCog(
     async def timezone(self, interaction: discord.Interaction, timezone: Zone) -> None:
         """Set your own time zone."""
         couple, partner = current(interaction)
-        reply = await views.set_zone(self.service, couple, partner.user_id, timezone)
-        await interaction.response.send_message(reply, ephemeral=True)
+        reply, view = await views.set_zone(self.service, couple, partner.user_id, timezone)
+        await interaction.response.send_message(reply, view=view or MISSING, ephemeral=True)
 
     @app_commands.command(name="quiet")
     @app_commands.describe(

@@ -165,6 +165,13 @@ class CoupleService:
             await self.welcome.zone_known(updated)
         return partner
 
+    async def sections_after_zone(self, guild_id: int, now: datetime) -> list[tuple[str, str]]:
+        """Once both zones are known: what other features' shared times are now, for both."""
+        couple = await self.couples.get(guild_id)
+        if couple is None or not couple.paired or any(p.home_zone is None for p in couple.partners):
+            return []
+        return await self.registry.sections(Place.ZONE_SET, couple, now)
+
     async def set_quiet(self, couple: Couple, user_id: int, hours: QuietHours) -> None:
         await self.couples.set_quiet(couple.guild_id, user_id, hours)
         await self._zones_changed(couple.guild_id)

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
+from discord.utils import MISSING
 
 from bot.checks import bot_of, couple_for
 from bot.db.models import Couple
@@ -29,10 +30,27 @@ def service_of(interaction: discord.Interaction) -> CoupleService:
     return service
 
 
-async def set_zone(service: CoupleService, couple: Couple, user_id: int, zone: ZoneInfo) -> str:
-    """Set a partner's zone; the reply (from /couple timezone and the form alike)."""
+async def set_zone(
+    service: CoupleService, couple: Couple, user_id: int, zone: ZoneInfo
+) -> tuple[str, discord.ui.View | None]:
+    """Set a partner's zone; the reply (from /couple timezone and the form alike): the zone, and
+    what other features' times are now for each of them (``Place.ZONE_SET``)."""
     partner = await service.set_zone(couple, user_id, zone)
-    return embeds.zone_set_text(partner, zone, service.clock.now())
+    now = service.clock.now()
+    text = embeds.zone_set_text(partner, zone, now)
+    moved = await service.sections_after_zone(couple.guild_id, now)
+    if not moved:
+        return text, None
+    text += "\n" + "\n".join(f"{title} {line}" for title, line in moved)
+    text += "\nChange it with the button below; `/couple status` shows everything."
+    return text, zone_set_view(couple.guild_id)
+
+
+def zone_set_view(guild_id: int) -> discord.ui.View:
+    """Under the reply to a new zone: the daily question's time, the setting most couples change."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(WelcomeButton(guild_id, "question"))
+    return view
 
 
 async def set_quiet(service: CoupleService, couple: Couple, user_id: int, hours: QuietHours) -> str:
@@ -124,8 +142,8 @@ class ZoneModal(PersistentModal, title="Your time zone", custom_id=CustomId("clo
     ) -> None:
         couple = await couple_for(interaction)
         zone = resolve_zone(values.get("zone", ""))
-        reply = await set_zone(service_of(interaction), couple, interaction.user.id, zone)
-        await interaction.response.send_message(reply, ephemeral=True)
+        reply, view = await set_zone(service_of(interaction), couple, interaction.user.id, zone)
+        await interaction.response.send_message(reply, view=view or MISSING, ephemeral=True)
 
 
 # -- the welcome's settings --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ other features' posts (/couple status, the weekly digest, the call-night card)."
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.db.models import Couple
 from bot.db.question_models import Answer, StreakDay
@@ -13,7 +14,7 @@ from cogs.questions.embeds import digest_line, history_card, status_text, talkin
 from cogs.questions.rules import enabled_pool, seed_for
 from cogs.questions.service import QuestionService
 from cogs.questions.streak import DayResult, Streak, StreakState, day_result, fold_streak, streak
-from cogs.questions.times import welcome_text
+from cogs.questions.times import for_both, next_instant, welcome_text
 
 STREAK_SETTLED = timedelta(days=7)  # question days older than this can no longer change the streak
 
@@ -88,6 +89,14 @@ class QuestionCards:
         if post is None or post.local_time is None or not post.zone:
             return []
         return [("🌅 The daily question", welcome_text(couple, post, now))]
+
+    async def zone_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+        """The reply to a new time zone: when the daily question comes now, for each of you."""
+        post = await self.service.post_schedule(couple)
+        if post is None or post.local_time is None or not post.zone or post.paused:
+            return []
+        instant = post.fire_at or next_instant(post.local_time, ZoneInfo(post.zone), now)
+        return [("🌅 The daily question", f"comes at {for_both(couple, instant)}.")]
 
     async def talking_points_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
         """For a call night: one or two questions (one set aside with "Not today" first, then

@@ -112,6 +112,7 @@ class QuestionCog(
                 (Place.DIGEST, cards.digest_section),
                 (Place.TALKING_POINTS, cards.talking_points_section),
                 (Place.WELCOME, cards.welcome_section),
+                (Place.ZONE_SET, cards.zone_section),
             ),
             archive=(self.archive,),
         )

@@ -124,3 +124,26 @@ async def test_the_welcome_buttons_change_quiet_hours_or_say_the_command(
     assert "`/checkin schedule`" in checkin.text
     outsider = await fake.click(welcome, "Quiet hours", couple.carol)
     assert "Only the two partners" in outsider.text
+
+
+async def test_setting_a_zone_says_when_the_question_comes_now_with_a_button(
+    closer: Closer, fake: Fake, people: People
+) -> None:
+    """Bob sets his zone: the reply says the daily question moved to 18:00 for alice, 09:00 for
+    him (a time both are awake), with the button to change it; before both zones are known,
+    Alice's reply says nothing of the kind."""
+    first = await fake.slash(people.alice, "couple setup", partner=people.bob,
+                             options={"channel": people.channel}, timezone=ALICE_ZONE)  # fmt: skip
+    assert "daily question" not in first.text
+    invitation = await fake.wait_for_message(people.channel, lambda m: "Accept" in m.buttons)
+    await fake.click(invitation, "Accept", people.bob)
+    reply = await fake.slash(people.bob, "couple timezone", timezone=BOB_ZONE)
+    assert reply.ephemeral
+    assert "🌅 The daily question comes at **18:00** for alice · **09:00** for bob." in reply.text
+    assert reply.message is not None
+    assert reply.message.buttons == ["Question time"]
+    hint = await fake.click(reply.message, "Question time", people.bob)
+    assert "/question schedule" in hint.text
+    # Moving again moves the question with the shared hours, and the reply says so.
+    again = await fake.slash(people.bob, "couple timezone", timezone="America/New_York")
+    assert "comes at **15:00** for alice · **09:00** for bob." in again.text
