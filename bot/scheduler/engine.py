@@ -104,6 +104,7 @@ class Scheduler:
         self.gate = RateGate(posts_per_second)
         self.outbox = DmOutbox(repo, self.kinds, clock)
         self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
+        self._in_flight: set[asyncio.Task[Any]] = set()  # deliveries under way (APScheduler jobs)
         self.marks = marks or PlanningMarks(PlanningMarkRepository(repo.db), clock)  # what a start plans
         # Jobs are armed for schedules firing up to here; None until start() armed the table.
         self._horizon: datetime | None = None
@@ -338,10 +339,28 @@ class Scheduler:
     # -- firing ------------------------------------------------------------------------------------
 
     async def _fired(self, schedule_id: int) -> None:
-        """An armed job's time has come (APScheduler): handle it, a bounded number at a time."""
+        """An armed job's time has come (APScheduler): handle it, a bounded number at a time.
+
+        Cut short by the process stopping, it ends quietly: its claim is settled at the next start
+        (delivered then if it still should be, never twice)."""
         PACED.set(True)  # this job's own task: the value goes no further
-        async with self._slots:
-            await self.process(schedule_id)
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            async with self._slots:
+                await self.process(schedule_id)
+        except asyncio.CancelledError:
+            log.info("Schedule %s was interrupted by the shutdown; the next start settles it", schedule_id)
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    async def drain(self, within: float) -> None:
+        """Wait (up to ``within`` seconds) for the deliveries under way to finish: a stop lets a
+        post that has started go out rather than cutting it off."""
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=within)
 
     async def run_due(self) -> int:
         """Handle every schedule whose time has come (catch-up; tests call it with a set clock)."""
