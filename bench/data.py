@@ -1,7 +1,8 @@
 """Your data: an export, an import and a backup of a long-lived couple, timed.
 
 Builds a couple's space of two years (730 question days with both answers, 1,460 check-ins,
-300 memories, 150 of them with a 300 KB photo, 200 appreciations and wins), then times, calling
+300 memories, 150 of them with a 300 KB photo, 200 appreciations and wins), written through the
+repositories as an import writes it (so the schema is known only there), then times, calling
 Closer's own code directly (no Discord in the way):
 
 - ``export_*``: reading what a partner may see, every feature's part (``SpaceArchive.gather``),
@@ -17,12 +18,13 @@ Run: ``python -m bench.data``. Figures are medians of RUNS runs.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import random
-import sqlite3
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,26 +38,22 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 LIMIT = 10 * 1024 * 1024
 
 
-def build_database(path: Path, photos: Path) -> None:
-    """The space, written straight into SQLite (only the timed parts go through Closer)."""
-    from bot.db.migrate import load_migrations
+@dataclass(frozen=True)
+class SpaceRows:
+    """The two years of the couple, as an import writes them (see :func:`space_rows`)."""
 
+    question_days: list[dict[str, Any]]  # each with its answers
+    checkins: list[dict[str, Any]]
+    memories: list[dict[str, Any]]  # each with its photos
+    paths: dict[str, str]  # a photo's file -> where it is kept
+    appreciations: list[dict[str, Any]]
+    wins: list[dict[str, Any]]
+
+
+def space_rows(photos: Path) -> SpaceRows:
+    """The couple's rows, the same on every run (``random.Random(7)``); the photo files (random
+    bytes) are written into ``photos``."""
     rng = random.Random(7)
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode = WAL")
-    for migration in load_migrations():
-        conn.executescript(migration.sql)
-    conn.execute(f"PRAGMA user_version = {len(load_migrations())}")
-    start = int((NOW - timedelta(days=DAYS)).timestamp())
-    conn.execute(
-        "INSERT INTO couples (guild_id, channel_id, status, inviter_id, invitee_id, created_at, paired_at) "
-        "VALUES (?, 1, 'paired', ?, ?, ?, ?)",
-        (GUILD, ALICE, BOB, start, start),
-    )
-    conn.executemany(
-        "INSERT INTO partners (guild_id, user_id, position, display_name, zone) VALUES (?, ?, ?, ?, ?)",
-        [(GUILD, ALICE, 1, "Alice", "Europe/Berlin"), (GUILD, BOB, 2, "Bob", "America/Los_Angeles")],
-    )
     words = [
         "we",
         "laughed",
@@ -77,54 +75,144 @@ def build_database(path: Path, photos: Path) -> None:
     def text(n: int) -> str:
         return " ".join(rng.choice(words) for _ in range(n))
 
+    began = NOW - timedelta(days=DAYS)
+    start = int(began.timestamp())
+    days: list[dict[str, Any]] = []
+    checkins: list[dict[str, Any]] = []
     for n in range(DAYS):
         at = start + n * 86400
         day = (date(2024, 11, 24) + timedelta(days=n)).isoformat()
-        cursor = conn.execute(
-            "INSERT INTO question_days (guild_id, question_id, question, category, tier, day_number, local_date,"
-            " zone, created_at, posted_at, status, revealed_at, reveal_message_id) "
-            "VALUES (?, ?, ?, 'dreams', 1, ?, ?, 'Europe/Berlin', ?, ?, 'revealed', ?, 0)",
-            (GUILD, f"dreams-{n:03d}", text(12) + "?", n + 1, day, at, at, at + 3600),
+        days.append(
+            {
+                "ref": n,
+                "repeat_ref": None,
+                "question_id": f"dreams-{n:03d}",
+                "question": text(12) + "?",
+                "category": "dreams",
+                "tier": 1,
+                "day_number": n + 1,
+                "local_date": day,
+                "zone": "Europe/Berlin",
+                "created_at": at,
+                "posted_at": at,
+                "status": "revealed",
+                "revealed_at": at + 3600,
+                "reveal_message_id": 0,
+                "answers": [
+                    {
+                        "user_id": uid,
+                        "answer": text(60),
+                        "answered_at": at + 60,
+                        "updated_at": at + 60,
+                        "local_date": day,
+                    }
+                    for uid in (ALICE, BOB)
+                ],
+            }
         )
-        conn.executemany(
-            "INSERT INTO question_answers (day_id, user_id, answer, answered_at, updated_at, local_date) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(cursor.lastrowid, uid, text(60), at + 60, at + 60, day) for uid in (ALICE, BOB)],
-        )
-        conn.executemany(
-            "INSERT INTO checkins (guild_id, user_id, day, mood, note, zone, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, 'UTC', ?, ?)",
-            [(GUILD, uid, day, rng.randint(1, 5), text(20), at, at) for uid in (ALICE, BOB)],
-        )
+        checkins += [
+            {
+                "user_id": uid,
+                "day": day,
+                "mood": rng.randint(1, 5),
+                "note": text(20),
+                "zone": "UTC",
+                "created_at": at,
+                "updated_at": at,
+            }
+            for uid in (ALICE, BOB)
+        ]
     photos.mkdir(parents=True, exist_ok=True)
+    memories: list[dict[str, Any]] = []
+    paths: dict[str, str] = {}
     for n in range(MEMORIES):
         at = start + n * 86400
-        cursor = conn.execute(
-            "INSERT INTO memories (guild_id, author_id, title, happened_on, description, tags, created_at, "
-            "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 'trip,home', ?, ?, ?)",
-            (GUILD, ALICE if n % 2 else BOB, f"Memory {n}", "2025-01-01", text(200), at, at, ALICE),
-        )
+        memory: dict[str, Any] = {
+            "author_id": ALICE if n % 2 else BOB,
+            "title": f"Memory {n}",
+            "happened_on": "2025-01-01",
+            "description": text(200),
+            "tags": "trip,home",
+            "created_at": at,
+            "updated_at": at,
+            "updated_by": ALICE,
+            "photos": [],
+        }
         if n % 2 == 0:
             data = b"\x89PNG\r\n\x1a\n" + os.urandom(PHOTO_BYTES)
             relative = f"{GUILD}/photo-{n:04d}.png"
             (photos / relative).parent.mkdir(parents=True, exist_ok=True)
             (photos / relative).write_bytes(data)
-            conn.execute(
-                "INSERT INTO memory_photos (memory_id, position, path, filename, content_type, size, sha256) "
-                "VALUES (?, 0, ?, 'p.png', 'image/png', ?, ?)",
-                (cursor.lastrowid, relative, len(data), __import__("hashlib").sha256(data).hexdigest()),
+            paths[relative] = relative
+            memory["photos"].append(
+                {
+                    "position": 0,
+                    "file": relative,
+                    "filename": "p.png",
+                    "content_type": "image/png",
+                    "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
             )
-    conn.executemany(
-        "INSERT INTO appreciations (guild_id, from_user, to_user, message, created_at, delivered_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [(GUILD, ALICE, BOB, text(30), start + n * 3600, start + n * 3600) for n in range(200)],
-    )
-    conn.executemany(
-        "INSERT INTO wins (guild_id, user_id, text, created_at) VALUES (?, ?, ?, ?)",
-        [(GUILD, BOB, text(15), start + n * 3600) for n in range(200)],
-    )
-    conn.commit()
-    conn.close()
+        memories.append(memory)
+    appreciations = [
+        {
+            "from_user": ALICE,
+            "to_user": BOB,
+            "message": text(30),
+            "created_at": start + n * 3600,
+            "delivered_at": start + n * 3600,
+        }
+        for n in range(200)
+    ]
+    wins = [{"user_id": BOB, "text": text(15), "created_at": start + n * 3600} for n in range(200)]
+    return SpaceRows(days, checkins, memories, paths, appreciations, wins)
+
+
+async def build_database(path: Path, photos: Path) -> None:
+    """The space, written through Closer's repositories as an import writes it (only the timed
+    parts go through the rest of Closer)."""
+    from bot.db import Database, migrate
+    from bot.db.repositories.checkins import CheckinRepository
+    from bot.db.repositories.couples import CoupleRepository
+    from bot.db.repositories.memories import MemoryRepository
+    from bot.db.repositories.questions import QuestionRepository
+
+    rows = space_rows(photos)
+    began = NOW - timedelta(days=DAYS)
+    db = await Database.open(path)
+    try:
+        await migrate(db)
+        couples = CoupleRepository(db)
+        await couples.invite(
+            guild_id=GUILD,
+            channel_id=1,
+            inviter_id=ALICE,
+            inviter_name="Alice",
+            invitee_id=BOB,
+            zone="Europe/Berlin",
+            now=began,
+        )
+        await couples.accept(GUILD, BOB, "Bob", began)
+        await couples.set_zone(GUILD, BOB, "America/Los_Angeles")
+        questions, rooms = QuestionRepository(db), CheckinRepository(db)
+        async with db.transaction() as tx:
+            await questions.restore_rows(
+                tx,
+                GUILD,
+                {
+                    "question_settings": None,
+                    "own_questions": (),
+                    "question_days": rows.question_days,
+                    "question_vetoes": (),
+                },
+            )
+            await rooms.restore_checkins(tx, GUILD, (), (), rows.checkins)
+            await MemoryRepository(db).restore_rows(tx, GUILD, rows.memories, rows.paths)
+            await rooms.restore_appreciations(tx, GUILD, rows.appreciations)
+            await rooms.restore_wins(tx, GUILD, rows.wins)
+    finally:
+        await db.close()
 
 
 def space_archive(db: Any) -> Any:
@@ -171,7 +259,7 @@ async def one_run(tmp: Path) -> dict[str, float]:
     from bot.db.connection import Database
 
     database, photos = tmp / "closer.sqlite3", tmp / "photos"
-    build_database(database, photos)
+    await build_database(database, photos)
     db = await Database.open(database)
     try:
         space = space_archive(db)

@@ -84,12 +84,7 @@ async def build(path: Path) -> tuple[Database, QuestionRepository]:
             last_repeat=today if pick.repeat_of else history.last_repeat,
         )
     await repo.import_days(GUILD, days)
-    async with db.transaction() as tx:  # a few vetoes, as a real couple would have
-        await tx.executemany(
-            "INSERT INTO question_vetoes (guild_id, question_id, question, category, vetoed_by, vetoed_at) "
-            "VALUES (?, ?, ?, ?, ?, 0)",
-            [(GUILD, q.id, q.text, q.category, BOB) for q in bank()[::40]],
-        )
+    await repo.import_vetoes(GUILD, bank()[::40], BOB, start)  # a few, as a real couple would have
     return db, repo
 
 

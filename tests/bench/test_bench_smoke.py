@@ -11,6 +11,8 @@ import math
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from bench import interactions
 from bench.dataset import Ids, Template, build_template, ids_of, replicate
 
@@ -101,3 +103,48 @@ async def test_benchmark_spaces_are_written_through_the_repositories(tmp_path: P
             assert conn.execute("SELECT COUNT(*) FROM partners").fetchone()[0] == 40
             assert conn.execute("SELECT COUNT(*) FROM schedules WHERE next_due IS NULL").fetchone()[0] == 0
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+async def test_the_data_benchmark_space_is_written_through_the_repositories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short space of the export benchmark: every row where it belongs, the schema migrated."""
+    from bench import data
+    from bot.db.migrate import load_migrations
+
+    monkeypatch.setattr(data, "DAYS", 6)
+    monkeypatch.setattr(data, "MEMORIES", 4)
+    monkeypatch.setattr(data, "PHOTO_BYTES", 64)
+    await data.build_database(tmp_path / "data.sqlite3", tmp_path / "photos")
+    with sqlite3.connect(tmp_path / "data.sqlite3") as conn:
+        counts = {
+            table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in (
+                "couples",
+                "partners",
+                "question_days",
+                "question_answers",
+                "checkins",
+                "memories",
+                "memory_photos",
+                "appreciations",
+                "wins",
+            )
+        }
+        zones = conn.execute("SELECT zone FROM partners ORDER BY position").fetchall()
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert counts == {
+        "couples": 1,
+        "partners": 2,
+        "question_days": 6,
+        "question_answers": 12,
+        "checkins": 12,
+        "memories": 4,
+        "memory_photos": 2,
+        "appreciations": 200,
+        "wins": 200,
+    }
+    assert zones == [("Europe/Berlin",), ("America/Los_Angeles",)]
+    assert version == len(load_migrations())
+    assert len(list((tmp_path / "photos").rglob("*.png"))) == 2

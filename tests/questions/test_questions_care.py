@@ -12,6 +12,7 @@ from typing import Any
 from bot.db import Database, migrate
 from bot.db.migrate import load_migrations
 from bot.db.question_models import CATEGORIES, Pick
+from bot.db.repositories.couples import CoupleRepository
 from bot.db.repositories.questions import QuestionRepository
 from bot.registry import Place
 from cogs.questions.bank import bank
@@ -248,5 +249,38 @@ async def test_settings_saved_before_the_new_categories_get_them_but_not_intimac
         settings = await QuestionRepository(db).settings(1)
         assert settings.categories == {"dreams", "fun", "conflict", "home", "family"}
         assert settings.tiers == {1, 2}
+    finally:
+        await db.close()
+
+
+async def test_vetoes_written_in_bulk_are_never_drawn_and_keep_their_first_veto(tmp_path: Path) -> None:
+    """``import_vetoes`` (the benchmark's long histories): every question is vetoed for the couple,
+    a question vetoed already keeps its first veto, and another couple's draw is not touched."""
+    first, second = bank()[0], bank()[1]
+    at = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    db = await Database.open(tmp_path / "closer.sqlite3")
+    try:
+        await migrate(db)
+        couples = CoupleRepository(db)
+        for guild in (1, 2):
+            await couples.invite(
+                guild_id=guild,
+                channel_id=guild * 10,
+                inviter_id=guild * 100,
+                inviter_name="alice",
+                invitee_id=guild * 100 + 1,
+                zone="Europe/Berlin",
+                now=at,
+            )
+            await couples.accept(guild, guild * 100 + 1, "bob", at)
+        repo = QuestionRepository(db)
+        await repo.import_vetoes(1, [first], 100, at)
+        await repo.import_vetoes(1, [first, second], 101, at + timedelta(days=1))
+        vetoes = {v.question_id: v for v in await repo.vetoes(1)}
+        assert set(vetoes) == {first.id, second.id}
+        assert (vetoes[first.id].vetoed_by, vetoes[first.id].vetoed_at) == (100, at)
+        assert (vetoes[second.id].question, vetoes[second.id].category) == (second.text, second.category)
+        assert (await repo.history(1)).vetoed == {first.id, second.id}
+        assert (await repo.history(2)).vetoed == frozenset()
     finally:
         await db.close()

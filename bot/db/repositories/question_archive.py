@@ -1,7 +1,7 @@
 """The daily question's side of the data export: everything one partner may see of the question
 tables (:meth:`QuestionArchive.export_rows`; the privacy rule is :meth:`QuestionArchive.export`),
 writing an import's rows back (:meth:`QuestionArchive.restore_rows`), and restoring revealed days
-(the benchmark builds long histories with it).
+and vetoes in bulk (the benchmark builds long histories with them).
 
 A part of :class:`~bot.db.repositories.questions.QuestionRepository`, kept apart to keep each
 file short; the only other place with the question tables' SQL.
@@ -9,13 +9,13 @@ file short; the only other place with the question tables' SQL.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from bot.db.connection import Database, Row, Tx, without
-from bot.db.question_models import Answer, Pick, QuestionDay, answer_from_row, day_from_row
+from bot.db.question_models import Answer, Pick, Question, QuestionDay, answer_from_row, day_from_row
 from bot.timeutil import to_unix
 
 
@@ -145,3 +145,16 @@ class QuestionArchive:
                         for user_id, text in answers
                     ],
                 )
+
+    async def import_vetoes(
+        self, guild_id: int, questions: Iterable[Question], vetoed_by: int, now: datetime
+    ) -> None:
+        """Veto many questions in one transaction, as "Never ask this" vetoes one (the benchmark
+        builds long histories with it): none of them is drawn again. A question vetoed already
+        keeps its first veto."""
+        async with self.db.transaction() as tx:
+            await tx.executemany(
+                "INSERT INTO question_vetoes (guild_id, question_id, question, category, vetoed_by, vetoed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(guild_id, q.id, q.text, q.category, vetoed_by, to_unix(now)) for q in questions],
+            )
