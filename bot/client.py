@@ -169,7 +169,9 @@ class CloserBot(commands.AutoShardedBot):
                 with contextlib.suppress(Exception):
                     await self.scheduler.marks.flush()
                 self.scheduler.shutdown()
-                await self.scheduler.drain(within=5)  # a post under way goes out before the gateway closes
+                await self.scheduler.in_flight.drain(
+                    within=5
+                )  # a post under way goes out before the gateway closes
             await super().close()
         finally:
             if self._db is not None:

@@ -38,28 +38,18 @@ from bot.scheduler.claims import HELD_BACK, WAITING, claim_and_deliver, settle_s
 from bot.scheduler.delivery import PACED, Kind, Messenger, Occurrence, RateGate, default_deadline
 from bot.scheduler.marks import PlanningMarks
 from bot.scheduler.outbox import DmOutbox
+from bot.scheduler.pacing import (
+    ARM_WINDOW,
+    CATCH_UP_LIMIT,
+    CONCURRENT_DELIVERIES,
+    POSTS_PER_SECOND,
+    REFILL_EVERY,
+    InFlight,
+)
 from bot.scheduler.rules import definition, fire_time, next_occurrence, once_next
 from bot.timeutil import ALL_DAYS
 
 log = logging.getLogger(__name__)
-
-# Never walk more than this many past occurrences of one schedule in a single catch-up.
-CATCH_UP_LIMIT = 1000
-# APScheduler holds jobs only for what fires within this window; a refill job arms the next
-# stretch every REFILL_EVERY. Memory and start-up time then do not grow with the number of
-# couples (the table stays the source of truth). The window is three refills long, so a refill
-# that runs late still finds everything armed; it is short because start-up arms all of it (at
-# 10,000 couples an evening hour holds thousands of jobs, each costing APScheduler ~30 µs).
-ARM_WINDOW = timedelta(hours=1)
-REFILL_EVERY = timedelta(minutes=20)
-# Scheduled posts are paced below Discord's global limit of 50 requests per second, so a
-# thousand posts due on the same minute flow out steadily instead of meeting 429s in a herd.
-POSTS_PER_SECOND = 48.0
-# How many fired jobs are handled at once. Each delivery reads and writes the database before it
-# posts; with thousands due on one minute and no bound, every one of them queues its reads on the
-# single database thread before the first post can go out. A few dozen keep the posts flowing
-# from the first second (enough to fill the pace even with Discord's real latency).
-CONCURRENT_DELIVERIES = 32
 
 
 class Couples(Protocol):
@@ -104,7 +94,7 @@ class Scheduler:
         self.gate = RateGate(posts_per_second)
         self.outbox = DmOutbox(repo, self.kinds, clock)
         self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
-        self._in_flight: set[asyncio.Task[Any]] = set()  # deliveries under way (APScheduler jobs)
+        self.in_flight = InFlight()  # deliveries under way: a stop lets them finish
         self.marks = marks or PlanningMarks(PlanningMarkRepository(repo.db), clock)  # what a start plans
         # Jobs are armed for schedules firing up to here; None until start() armed the table.
         self._horizon: datetime | None = None
@@ -339,28 +329,15 @@ class Scheduler:
     # -- firing ------------------------------------------------------------------------------------
 
     async def _fired(self, schedule_id: int) -> None:
-        """An armed job's time has come (APScheduler): handle it, a bounded number at a time.
-
-        Cut short by the process stopping, it ends quietly: its claim is settled at the next start
-        (delivered then if it still should be, never twice)."""
+        """An armed job's time has come (APScheduler): handle it, a bounded number at a time. Cut
+        short by a stop, it ends quietly: the next start settles its claim (never sent twice)."""
         PACED.set(True)  # this job's own task: the value goes no further
-        task = asyncio.current_task()
-        if task is not None:
-            self._in_flight.add(task)
-        try:
-            async with self._slots:
-                await self.process(schedule_id)
-        except asyncio.CancelledError:
-            log.info("Schedule %s was interrupted by the shutdown; the next start settles it", schedule_id)
-        finally:
-            if task is not None:
-                self._in_flight.discard(task)
-
-    async def drain(self, within: float) -> None:
-        """Wait (up to ``within`` seconds) for the deliveries under way to finish: a stop lets a
-        post that has started go out rather than cutting it off."""
-        if self._in_flight:
-            await asyncio.wait(set(self._in_flight), timeout=within)
+        with self.in_flight.track():
+            try:
+                async with self._slots:
+                    await self.process(schedule_id)
+            except asyncio.CancelledError:
+                log.info("Schedule %s was interrupted by a stop; the next start settles it", schedule_id)
 
     async def run_due(self) -> int:
         """Handle every schedule whose time has come (catch-up; tests call it with a set clock)."""
