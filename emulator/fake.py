@@ -22,6 +22,7 @@ from typing import Any
 
 from .actions import UserActions
 from .errors import FakeUsageError, Violation
+from .fake_guild import GuildActions
 from .faults import Fault
 from .gateway import GUILDS
 from .ops import Ops
@@ -33,10 +34,10 @@ from .results import Att, Msg
 from .server import EmulatorServer, RequestRecord
 from .shards import shard_of
 from .snowflake import Snowflakes
-from .state import EPHEMERAL, GUILD_TEXT, Attachment, Channel, Guild, Role, User, _emoji_payload
+from .state import EPHEMERAL, GUILD_TEXT, GUILD_VOICE, Attachment, Channel, Guild, Role, User, _emoji_payload
 
 
-class Fake(UserActions):
+class Fake(UserActions, GuildActions):
     """A running emulator plus helpers to script users. Create with ``await Fake.start()``."""
 
     def __init__(self, server: EmulatorServer) -> None:
@@ -209,8 +210,10 @@ class Fake(UserActions):
         owner: User | None = None,
         with_bot: bool = True,
         guild_id: int | None = None,
+        voice_channels: Iterable[str] = (),
     ) -> Guild:
-        """A guild with these members and text channels; the bot joins it unless ``with_bot=False``.
+        """A guild with these members, text channels and voice channels; the bot joins it unless
+        ``with_bot=False``.
 
         ``guild_id``: a fixed id instead of a fresh snowflake (a reproducible world: a bot that
         derives choices from the server's id then makes the same ones every run)."""
@@ -221,6 +224,8 @@ class Fake(UserActions):
             self.world.add_member(guild, user)
         for channel_name in text_channels:
             self.world.add_channel(guild, channel_name.lstrip("#"), GUILD_TEXT)
+        for channel_name in voice_channels:
+            self.world.add_channel(guild, channel_name.lstrip("#"), GUILD_VOICE)
         if with_bot:
             self.add_bot(guild)
         return guild

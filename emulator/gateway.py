@@ -24,12 +24,14 @@ log = logging.getLogger(__name__)
 # Intents
 GUILDS = 1 << 0
 GUILD_MEMBERS = 1 << 1
+GUILD_VOICE_STATES = 1 << 7
 GUILD_PRESENCES = 1 << 8
 GUILD_MESSAGES = 1 << 9
 GUILD_MESSAGE_REACTIONS = 1 << 10
 DIRECT_MESSAGES = 1 << 12
 DIRECT_MESSAGE_REACTIONS = 1 << 13
 MESSAGE_CONTENT = 1 << 15
+GUILD_SCHEDULED_EVENTS = 1 << 16
 PRIVILEGED = {"members": GUILD_MEMBERS, "presences": GUILD_PRESENCES, "message_content": MESSAGE_CONTENT}
 
 HEARTBEAT_INTERVAL_MS = 41_250
@@ -438,10 +440,14 @@ class Gateway:
         world = self.server.world
         session = session or self.latest
         intents = session.intents if session else 0
+        # Without GUILD_VOICE_STATES no voice states; without GUILD_MEMBERS only the bot's own
+        # member and (with voice states) the members in voice, as Discord does.
+        voice = list(guild.voice_states.values()) if intents & GUILD_VOICE_STATES else []
         if intents & GUILD_MEMBERS:
             members = list(guild.members.values())
         else:
-            members = [m for m in guild.members.values() if m.user.id == world.bot.id]
+            wanted = {world.bot.id} | {v.user_id for v in voice}
+            members = [m for m in guild.members.values() if m.user.id in wanted]
         channels = [c for c in guild.channels if not c.is_thread]
         threads = [c for c in guild.channels if c.is_thread and not c.archived]
         bot_member = guild.members.get(world.bot.id)
@@ -479,9 +485,9 @@ class Gateway:
             "channels": [c.payload() for c in channels],
             "threads": [t.payload() for t in threads],
             "presences": [],
-            "voice_states": [],
+            "voice_states": [v.payload(guild, with_guild=False) for v in voice],
             "stage_instances": [],
-            "guild_scheduled_events": [],
+            "guild_scheduled_events": [e.payload() for e in guild.scheduled_events.values()],
             "soundboard_sounds": [],
             "joined_at": bot_member.joined_at if bot_member else iso_now(),
             "large": False,

@@ -62,6 +62,7 @@ BITS: dict[str, int] = {
     "send_messages_in_threads": 1 << 38,
     "use_embedded_activities": 1 << 39,
     "moderate_members": 1 << 40,
+    "create_events": 1 << 44,
 }
 
 ADMINISTRATOR = BITS["administrator"]
@@ -74,6 +75,9 @@ ADD_REACTIONS = BITS["add_reactions"]
 READ_MESSAGE_HISTORY = BITS["read_message_history"]
 CREATE_PUBLIC_THREADS = BITS["create_public_threads"]
 CREATE_PRIVATE_THREADS = BITS["create_private_threads"]
+CONNECT = BITS["connect"]
+MANAGE_EVENTS = BITS["manage_events"]
+CREATE_EVENTS = BITS["create_events"]
 ALL_PERMISSIONS = (1 << 50) - 1
 # What a member loses in a channel where they may not send messages.
 _NEEDS_SENDING = BITS["mention_everyone"] | BITS["send_tts_messages"] | EMBED_LINKS | ATTACH_FILES

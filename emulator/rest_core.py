@@ -146,6 +146,7 @@ class CoreRoutes:
             "threads",
             "presences",
             "voice_states",
+            "guild_scheduled_events",
             "joined_at",
             "large",
             "member_count",

@@ -159,13 +159,14 @@ class EmulatorServer:
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
-        from . import cdn, rest_core, rest_interactions, rest_messages
+        from . import cdn, rest_core, rest_events, rest_interactions, rest_messages
 
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         rest_core.setup(app, self)
         rest_messages.setup(app, self)
         rest_interactions.setup(app, self)
+        rest_events.setup(app, self)
         cdn.setup(app, self)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._unknown_route)
 

@@ -14,15 +14,22 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .permissions import Overwrite, base_permissions, channel_permissions
 from .snowflake import Snowflakes, iso_now
 
+if TYPE_CHECKING:
+    from .scheduled_events import ScheduledEvent
+    from .voice import VoiceState
+
 # Channel types
 GUILD_TEXT = 0
 DM = 1
+GUILD_VOICE = 2
 GUILD_CATEGORY = 4
+GUILD_STAGE_VOICE = 13
+VOICE_TYPES = (GUILD_VOICE, GUILD_STAGE_VOICE)
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
 THREAD_TYPES = (10, 11, 12)
@@ -173,6 +180,11 @@ class Channel:
     def is_dm(self) -> bool:
         return self.type == DM
 
+    @property
+    def is_voice(self) -> bool:
+        """A voice or stage channel."""
+        return self.type in VOICE_TYPES
+
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": str(self.id),
@@ -196,6 +208,9 @@ class Channel:
                 "topic": None,
             }
         )
+        if self.is_voice:
+            data.update({"bitrate": 64000, "user_limit": 0, "rtc_region": None, "video_quality_mode": 1})
+            del data["topic"]
         if self.is_thread:
             assert self.world is not None
             count = len(self.world.channel_messages(self.id))
@@ -229,6 +244,9 @@ class Guild:
     members: dict[int, Member] = field(default_factory=dict)
     channel_ids: list[int] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
+    # Scheduled events by id (emulator/scheduled_events.py) and who is in voice, by user id (voice.py).
+    scheduled_events: dict[int, ScheduledEvent] = field(default_factory=dict)
+    voice_states: dict[int, VoiceState] = field(default_factory=dict)
     world: World | None = field(default=None, repr=False)
 
     @property
@@ -241,6 +259,11 @@ class Guild:
     @property
     def text_channels(self) -> list[Channel]:
         return [c for c in self.channels if c.type == GUILD_TEXT]
+
+    @property
+    def voice_channels(self) -> list[Channel]:
+        """Voice and stage channels."""
+        return [c for c in self.channels if c.is_voice]
 
     def channel(self, name: str) -> Channel:
         """A channel of this guild by name (``"general"`` or ``"#general"``)."""
