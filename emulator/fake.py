@@ -274,6 +274,9 @@ class Fake(UserActions, GuildActions):
         self.ops.guild_member_add(guild, user)
 
     def remove_member(self, guild: Guild, user: User) -> None:
+        """``user`` leaves ``guild`` (leaving voice first: VOICE_STATE_UPDATE; GUILD_MEMBER_REMOVE)."""
+        if user.id in guild.voice_states:
+            self.leave_voice(user, guild)
         self.ops.guild_member_remove(guild, user)
 
     def add_bot(self, guild: Guild) -> None:
@@ -311,12 +314,14 @@ class Fake(UserActions, GuildActions):
         """Delete a channel or thread: CHANNEL_DELETE / THREAD_DELETE, then 404 (10003) for the bot."""
         if channel.is_dm:
             raise FakeUsageError("DM channels cannot be deleted")
+        guild = self.world.guilds[channel.guild_id]  # type: ignore[index]
+        for state in [v for v in guild.voice_states.values() if v.channel_id == channel.id]:
+            self.leave_voice(self.world.users[state.user_id], guild)  # disconnected from it
         channel.deleted = True
         children = [c for c in self.world.channels.values() if c.parent_id == channel.id and not c.deleted]
         for child in children:
             child.deleted = True
         self.world.changed.notify()
-        guild = self.world.guilds[channel.guild_id]  # type: ignore[index]
         if not self.world.bot_in(guild):
             return
         if channel.is_thread:

@@ -100,6 +100,20 @@ async def test_without_the_intent_nothing_arrives(fake: Fake, world: World) -> N
         assert guild.get_member(world.alice.id) is None
 
 
+async def test_leaving_the_guild_or_a_deleted_channel_ends_the_voice_state(fake: Fake, world: World) -> None:
+    lounge = fake.create_voice_channel(world.home, "Lounge")
+    quiet = fake.create_voice_channel(world.home, "Quiet")
+    fake.join_voice(world.alice, lounge)
+    fake.join_voice(world.bob, quiet)
+    bot = VoiceBot()
+    async with running(bot, fake):
+        fake.remove_member(world.home, world.alice)
+        fake.delete_channel(quiet)
+        await fake.sync()
+        assert bot.voice_events == [("alice", lounge.id, None), ("bob", quiet.id, None)]
+    assert world.home.voice_states == {}
+
+
 async def test_voice_state_payload_is_complete(fake: Fake, world: World) -> None:
     lounge = fake.create_voice_channel(world.home, "Lounge")
     state = fake.join_voice(world.alice, lounge)
