@@ -44,7 +44,10 @@ class CheckinCog(
                 (Hook.COUPLE_PAIRED, self.service.ensure),
                 (Hook.SPACE_RESTORED, self.service.rearm),
             ),
-            sections=((Place.STATUS, self.service.status_section),),
+            sections=(
+                (Place.STATUS, self.service.status_section),
+                (Place.WELCOME, self.service.welcome_section),
+            ),
             archive=(self.archive,),
         )
 

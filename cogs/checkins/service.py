@@ -23,7 +23,7 @@ from bot.db.repositories.checkins import KEEP, CheckIn, CheckinRepository, Shari
 from bot.db.repositories.schedules import ScheduleRepository
 from bot.moods import checkin_day, day_end, day_of
 from bot.scheduler import Attachment, Kind, Occurrence, Scheduler, Sent
-from bot.timeutil import ALL_DAYS
+from bot.timeutil import ALL_DAYS, format_clock
 from cogs.checkins import rules
 from cogs.checkins.embeds import ask_content, ask_embed, languages_line, mood_label, texts
 from cogs.checkins.news import NOTE, SETTLE, SHARE, PartnerNews, owner, until_quiet
@@ -273,3 +273,22 @@ class CheckinService:
         if languages:
             result.append(("Love languages", "\n".join(languages)))
         return result
+
+    async def welcome_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+        """The welcome post: the evening DM each partner gets, at its time in their own zone, and
+        what the other learns of it."""
+        times = []
+        for partner in couple.partners:
+            schedule = await self.schedules.find(ASK, couple.guild_id, str(partner.user_id))
+            if schedule is not None and schedule.local_time is not None and not schedule.paused:
+                times.append(f"{format_clock(schedule.local_time)} for {partner.display_name}")
+        if not times:
+            return []
+        return [
+            (
+                "💬 How are you doing?",
+                f"Each evening a short DM asks each of you, in your own time ({' · '.join(times)}): a "
+                "mood from 1 to 5, and a note if you like. The other hears of it once, as you choose "
+                "with `/checkin sharing`: your mood and note, the mood only, or nothing at all.",
+            )
+        ]

@@ -32,7 +32,10 @@ class DigestCog(Feature):
     def contribution(self) -> Contribution:
         return Contribution(
             rituals=(self.service.template(),),
-            sections=((Place.WEEKLY_SESSION, self.service.session_section),),
+            sections=(
+                (Place.WEEKLY_SESSION, self.service.session_section),
+                (Place.WELCOME, self.service.welcome_section),
+            ),
             hooks=(
                 (Hook.COUPLE_PAIRED, self.service.ensure),
                 (Hook.ZONES_CHANGED, self.service.follow_zones),

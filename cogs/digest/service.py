@@ -22,6 +22,7 @@ from bot.db.models import Couple, Partner
 from bot.db.repositories.checkins import CheckinRepository, Sharing
 from bot.db.repositories.rituals import Ritual
 from bot.moods import day_of
+from bot.planning import both_times
 from bot.registry import Place
 from bot.rituals import RitualService, RitualTemplate
 from bot.scheduler import Occurrence, Sent
@@ -70,6 +71,20 @@ class WeeklyDigest:
     async def will_post(self, couple: Couple, ritual: Ritual, at: datetime) -> bool:
         """Posted on its own unless the weekly session takes its lines that evening."""
         return not await self.joins_session(couple, at)
+
+    async def welcome_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+        """The welcome post: when the week's look back comes, in both times."""
+        ritual = await self.rituals.repo.find_template(couple.guild_id, DIGEST)
+        if ritual is None or ritual.paused:
+            return []
+        rule = WallRule(ritual.local_time, ZoneInfo(ritual.zone), ritual.weekdays)
+        return [
+            (
+                "🗓️ A look back each week",
+                f"{both_times(couple, rule.next_after(now), weekday=True)}: a look back "
+                "at the check-ins you shared, the kind words and wins, and what's coming.",
+            )
+        ]
 
     async def session_section(self, couple: Couple, at: datetime) -> list[tuple[str, str]]:
         """``Place.WEEKLY_SESSION``: the digest's lines, when the session starting ``at`` falls on

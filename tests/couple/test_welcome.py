@@ -43,6 +43,10 @@ async def test_the_welcome_comes_once_when_the_second_partner_sets_a_zone(
     assert "bob: Los Angeles" in text
     # The memory book's line gives "on this day" in both local times.
     assert "at 18:00 for alice, 09:00 for bob" in text
+    # The evening DM, each in their own time, and what the other learns; the week's look back.
+    assert "in your own time (20:00 for alice · 20:00 for bob)" in text
+    assert "`/checkin sharing`" in text
+    assert "Sun 19:30 for alice, Sun 10:30 for bob: a look back" in text
     assert welcome.buttons == SETTINGS
     for internal in ("#", "run", "retry", "occurrence", "ledger", "HTTP"):
         assert internal not in text.replace(couple.alice.mention, "").replace(couple.bob.mention, "")
