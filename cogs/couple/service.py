@@ -212,9 +212,10 @@ class CoupleService:
                 continue
             coming.append((plain_label(schedule.label), schedule.fire_at))
         sections = await self.registry.sections(Place.STATUS, couple, now)
-        schedules = {s.id: s for s in await self.schedules.for_guild(couple.guild_id)}
+        deliveries = await self.schedules.recent(couple.guild_id, limit=RECENT_READ)
+        schedules = await self.schedules.by_ids(d.schedule_id for d in deliveries)
         recent: list[tuple[Delivery, str]] = []
-        for delivery in await self.schedules.recent(couple.guild_id, limit=RECENT_READ):
+        for delivery in deliveries:
             said = outcome(delivery)
             source = schedules.get(delivery.schedule_id)
             if said is None or source is None or not visible_to(source, viewer.user_id):

@@ -133,3 +133,17 @@ async def test_the_travel_zone_suggests_zones_and_home(couple: People, fake: Fak
     assert 1 < len(empty) <= 25
     home = await fake.autocomplete(couple.bob, "couple travel", "timezone", "ho")
     assert home[0].value == "home"
+
+
+async def test_the_status_reads_the_schedules_of_its_deliveries_by_id(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """``ScheduleRepository.by_ids``: the schedules asked for, as stored; a gone one left out
+    (the status reads these instead of every schedule of the server)."""
+    assert closer.bot is not None
+    stored = await closer.bot.schedules.for_guild(couple.guild.id)
+    assert len(stored) >= 2
+    first, second = stored[0], stored[-1]
+    found = await closer.bot.schedules.by_ids([second.id, first.id, first.id, 10**12])
+    assert found == {first.id: first, second.id: second}
+    assert await closer.bot.schedules.by_ids([]) == {}

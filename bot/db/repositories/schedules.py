@@ -114,6 +114,16 @@ class ScheduleRepository:
         )
         return _schedule(row) if row else None
 
+    async def by_ids(self, schedule_ids: Iterable[int]) -> dict[int, Schedule]:
+        """These schedules (the ones a few deliveries came from), by id; gone ones left out."""
+        ids = sorted(set(schedule_ids))[:500]
+        if not ids:
+            return {}
+        rows = await self.db.fetchall(
+            f"SELECT * FROM schedules WHERE id IN ({', '.join('?' * len(ids))})", ids
+        )
+        return {row["id"]: _schedule(row) for row in rows}
+
     async def for_guild(
         self, guild_id: int, kind: str | Iterable[str] | None = None, *, personal_only: bool = False
     ) -> list[Schedule]:
