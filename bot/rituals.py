@@ -46,6 +46,17 @@ class RitualTemplate:
     will_post: WillPost | None = None  # None: every occurrence posts
 
 
+def ritual_rule(ritual: Ritual) -> WallRule:
+    """When the ritual comes: its wall time on its weekdays, in its zone."""
+    return WallRule(ritual.local_time, ZoneInfo(ritual.zone), ritual.weekdays)
+
+
+def occurrence_near(ritual: Ritual, instant: datetime, within: timedelta) -> datetime | None:
+    """The ritual's first occurrence within ``within`` of ``instant`` (either side), if any."""
+    window = ritual_rule(ritual).instants(instant - within - timedelta(seconds=1), instant + within)
+    return next(iter(window), None)
+
+
 def schedule_key(ritual_id: int, user_id: int | None = None) -> str:
     return f"{ritual_id}:{user_id if user_id is not None else 'all'}"
 
@@ -228,10 +239,7 @@ class RitualService:
         """A ritual of ``template`` (not paused) with an occurrence within ``within`` of ``instant``:
         the weekly digest asks whether the weekly session runs the same evening."""
         for ritual in await self.repo.for_guild(guild_id):
-            if ritual.template != template or ritual.paused:
-                continue
-            rule = WallRule(ritual.local_time, ZoneInfo(ritual.zone), ritual.weekdays)
-            if any(True for _ in rule.instants(instant - within - timedelta(seconds=1), instant + within)):
+            if ritual.template == template and not ritual.paused and occurrence_near(ritual, instant, within):
                 return ritual
         return None
 

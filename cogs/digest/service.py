@@ -24,9 +24,8 @@ from bot.db.repositories.rituals import Ritual
 from bot.moods import day_of
 from bot.planning import both_times
 from bot.registry import Place
-from bot.rituals import RitualService, RitualTemplate
+from bot.rituals import RitualService, RitualTemplate, occurrence_near, ritual_rule
 from bot.scheduler import Occurrence, Sent
-from bot.timeutil import WallRule
 from bot.ui.embeds import pack
 from cogs.digest.embeds import Week, digest_embeds, week_lines
 from cogs.digest.rules import SUNDAY, digest_time
@@ -77,11 +76,10 @@ class WeeklyDigest:
         ritual = await self.rituals.repo.find_template(couple.guild_id, DIGEST)
         if ritual is None or ritual.paused:
             return []
-        rule = WallRule(ritual.local_time, ZoneInfo(ritual.zone), ritual.weekdays)
         return [
             (
                 "🗓️ A look back each week",
-                f"{both_times(couple, rule.next_after(now), weekday=True)}: a look back "
+                f"{both_times(couple, ritual_rule(ritual).next_after(now), weekday=True)}: a look back "
                 "at the check-ins you shared, the kind words and wins, and what's coming.",
             )
         ]
@@ -92,8 +90,7 @@ class WeeklyDigest:
         ritual = await self.rituals.repo.find_template(couple.guild_id, DIGEST)
         if ritual is None or ritual.paused:
             return []
-        rule = WallRule(ritual.local_time, ZoneInfo(ritual.zone), ritual.weekdays)
-        due = next(iter(rule.instants(at - SAME_EVENING - timedelta(seconds=1), at + SAME_EVENING)), None)
+        due = occurrence_near(ritual, at, SAME_EVENING)
         if due is None:
             return []
         return await self.lines(couple, due)

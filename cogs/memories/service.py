@@ -20,9 +20,9 @@ from bot.db.repositories.rituals import Ritual
 from bot.errors import UserError
 from bot.photos import Fetch, Incoming, PhotoRefused, PhotoStore, format_size, safe_filename
 from bot.planning import both_times
-from bot.rituals import RitualService, RitualTemplate
+from bot.rituals import RitualService, RitualTemplate, ritual_rule
 from bot.scheduler import Occurrence, Sent
-from bot.timeutil import ALL_DAYS, WallRule, local_date
+from bot.timeutil import ALL_DAYS, local_date
 from bot.ui.embeds import pack
 from bot.ui.pages import clamp_page
 from cogs.memories.embeds import anniversary_heading, memory_embeds, on_this_day_intro, photo_name
@@ -125,10 +125,9 @@ class MemoryService:
         )
         ritual = await self.rituals.repo.find_template(couple.guild_id, ON_THIS_DAY)
         if ritual is not None and not ritual.paused:
-            rule = WallRule(ritual.local_time, ZoneInfo(ritual.zone), ritual.weekdays)
             text += (
                 " On a memory's date in later years it comes back here, at "
-                f"{both_times(couple, rule.next_after(now))}."
+                f"{both_times(couple, ritual_rule(ritual).next_after(now))}."
             )
         return [("📖 Your memory book", text)]
 
