@@ -20,7 +20,7 @@ from bot.archive.book import Book, inline, long_date
 from bot.archive.couple import SCHEDULES, CoupleDoc, plan_couple, plan_schedules, schedules_field
 from bot.archive.parts import Choice, FileRef, Importing, Rows, Section
 from bot.archive.schema import json_schema_of
-from bot.archive.values import FORMAT, VERSION, ExportRefused, Instant, Model, Snowflake, unix
+from bot.archive.values import FORMAT, READABLE, VERSION, ExportRefused, Instant, Model, Snowflake, unix
 from bot.db.connection import Row
 
 JSON_NAME = "closer-export.json"
@@ -72,7 +72,7 @@ class ArchiveFormat:
         self.choices: tuple[Choice, ...] = tuple(c for s in self.sections for c in s.choices)
         fields: dict[str, Any] = {
             "format": (Literal["closer-export"], ...),
-            "version": (Literal[1], ...),
+            "version": (Literal[VERSION], ...),
             "exported_at": (Instant, ...),
             "exported_by": (Snowflake, ...),
             "couple": (CoupleDoc, ...),
@@ -125,6 +125,8 @@ class ArchiveFormat:
                 f"That export was made by a newer Closer (format version {version}; this one reads up to "
                 f"{VERSION}). Ask your host to update Closer, then import it again."
             )
+        if version in READABLE and version != VERSION:
+            data = self.upgrade(data, version)
         try:
             return self.document.model_validate(data)
         except ValidationError as error:
@@ -134,6 +136,16 @@ class ArchiveFormat:
             raise ExportRefused(
                 f"That export doesn't match Closer's export format: {shown}{more}. Nothing was imported."
             ) from None
+
+    def upgrade(self, data: Mapping[str, Any], version: int) -> dict[str, Any]:
+        """An older version's document read as this version's: each key added since ``version``
+        takes its section's value from before it (a key the file has anyway is left to the
+        schema to judge)."""
+        upgraded = {**data, "version": VERSION}
+        for section in self.sections:
+            if section.added_in > version and section.key not in upgraded:
+                upgraded[section.key] = section.before
+        return upgraded
 
     @staticmethod
     def to_json(document: BaseModel) -> bytes:

@@ -106,6 +106,10 @@ class Section:
     content: Callable[[Any], Any] | None = None  # its JSON without what a move changes (own ids)
     files: Callable[[Any], Sequence[FileRef]] | None = None
     choices: Sequence[Choice] = ()
+    # The format version that added this key, and its value in a file made before it (a version-1
+    # file has no letters: ``added_in=2, before=[]``); an import reads the older file as if it had it.
+    added_in: int = 1
+    before: Any = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from bot.errors import UserError
 
 FORMAT = "closer-export"
-VERSION = 1
+VERSION = 2
+# Versions an import reads: a version-1 file reads as version 2 with the sections version 2 added
+# as they were before them (each :class:`~bot.archive.parts.Section` says what that is).
+READABLE = (1, 2)
 
 INSTANT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
 _INSTANT = "%Y-%m-%dT%H:%M:%SZ"

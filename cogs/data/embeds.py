@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from bot.archive import Part
+from bot.archive.values import VERSION
 from bot.db.models import Couple
 from bot.db.repositories.data import Kept, Tally
 from bot.photos import format_size
@@ -83,7 +84,7 @@ def export_reply(parts: Sequence[Part], limit: int, notes: Sequence[str], *, by_
     ]
     lines.append(
         "Inside: `closer-export.json` (everything you can see in Closer: the format is documented with "
-        "Closer, version 1) and `memory-book.md`, your memory book with its photos."
+        f"Closer, version {VERSION}) and `memory-book.md`, your memory book with its photos."
     )
     if len(parts) > 1:
         lines.append(

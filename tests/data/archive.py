@@ -66,3 +66,21 @@ __all__ = [
     "to_json",
     "unpack",
 ]
+
+
+def write_documented_schema() -> None:
+    """Print the composed schema into docs/export-format.md's ```json block (after adding a
+    section: ``python -m tests.data.archive``)."""
+    import re
+    from pathlib import Path
+
+    from bot.archive.schema import schema_text
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "export-format.md"
+    text = doc.read_text("utf-8")
+    block = "```json\n" + schema_text(json_schema()) + "\n```"
+    doc.write_text(re.sub(r"```json\n.*?\n```", lambda _: block, text, count=1, flags=re.S), "utf-8")
+
+
+if __name__ == "__main__":
+    write_documented_schema()

@@ -8,13 +8,15 @@ import io
 import json
 import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.archive.values import VERSION
 from emulator import Fake
 from emulator.state import Guild
-from tests.data.archive import JSON_NAME, content_of
+from tests.data.archive import JSON_NAME, content_of, parse_document
 from tests.data.test_data_export import export_of, export_zips, fill, unzip
 from tests.support import Closer, People, png
 
@@ -295,3 +297,33 @@ async def test_a_hand_edited_export_naming_a_stranger_is_refused(
     assert "isn't one of its two partners" in reply.text
     assert closer.bot is not None
     assert await closer.bot.couples.get(place.id) is None
+
+
+async def test_a_version_1_export_still_imports(couple: People, fake: Fake, closer: Closer) -> None:
+    """tests/data/fixtures/closer-export-v1.zip was made by the Closer that wrote version 1 (a
+    lived-in space with a photo): it imports, and the export made after it is version 2 with the
+    same content."""
+    fixture = Path(__file__).parent / "fixtures" / "closer-export-v1.zip"
+    files = unzip(fixture.read_bytes())
+    old = json.loads(files[JSON_NAME])
+    assert old["version"] == 1
+    people = [p["user_id"] for p in old["couple"]["partners"]]
+    text = files[JSON_NAME].decode()
+    for before, after in zip(people, (couple.alice.id, couple.bob.id), strict=True):
+        text = text.replace(before, str(after))
+    files[JSON_NAME] = text.encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    place = new_server(fake, couple)
+    await fake.sync()
+
+    reply = await import_file(fake, couple.alice, place, "closer-export-v1.zip", buffer.getvalue())
+    assert "Restored your space" in reply.text, reply.text
+    again, again_files = await export_of(fake, couple.alice, channel=place.channel("us"))
+    assert again.version == VERSION
+    assert content_of(again) == content_of(parse_document(files[JSON_NAME]))
+    photos = {k: v for k, v in files.items() if k.startswith("photos/")}
+    assert photos
+    assert {k: v for k, v in again_files.items() if k.startswith("photos/")} == photos

@@ -13,11 +13,15 @@ from typing import Any
 
 import pytest
 
+from bot.archive import ArchiveFormat, Section
+from bot.archive.parts import entries
+from bot.archive.values import VERSION, Model
 from bot.errors import UserError
 from tests.data.archive import (
     BOOK_NAME,
     JSON_NAME,
     PART_NAME,
+    SECTIONS,
     Entry,
     ExportDocument,
     content_of,
@@ -101,10 +105,11 @@ def validate(
 
 
 def document(**changes: Any) -> dict[str, Any]:
-    """A small valid export as JSON data (a question day, a memory with a photo, a check-in)."""
+    """A small valid export as JSON data (a question day, a memory with a photo, a check-in);
+    the keys version 2 added hold what a version-1 file reads as (``version_1()`` leaves them out)."""
     data: dict[str, Any] = {
         "format": "closer-export",
-        "version": 1,
+        "version": VERSION,
         "exported_at": "2026-11-24T12:00:00Z",
         "exported_by": ALICE,
         "couple": {
@@ -226,8 +231,17 @@ def document(**changes: Any) -> dict[str, Any]:
         "dates": [],
         "schedules": [],
     }
+    data.update({s.key: s.before for s in SECTIONS if s.added_in > 1})
     data.update(changes)
     return data
+
+
+def version_1(**changes: Any) -> dict[str, Any]:
+    """The sample as a version-1 file: without the keys version 2 added."""
+    data = {
+        k: v for k, v in document(**changes).items() if k not in {s.key for s in SECTIONS if s.added_in > 1}
+    }
+    return {**data, "version": 1}
 
 
 def as_bytes(data: dict[str, Any]) -> bytes:
@@ -273,9 +287,43 @@ def test_a_document_off_the_schema_is_refused_naming_the_field(change: dict[str,
 
 
 def test_a_newer_version_asks_for_an_update_instead_of_guessing() -> None:
-    """Version 2 is refused with a sentence about updating Closer."""
+    """A version after this Closer's is refused with a sentence about updating Closer."""
     with pytest.raises(UserError, match="newer Closer"):
-        parse_document(as_bytes(document(version=2)))
+        parse_document(as_bytes(document(version=VERSION + 1)))
+
+
+def test_a_version_1_file_still_reads() -> None:
+    """A file made before version 2 reads: what version 2 added reads as it was before it."""
+    old = parse_document(as_bytes(version_1()))
+    new = parse_document(as_bytes(document()))
+    assert old.version == VERSION
+    assert content_of(old) == content_of(new)
+
+
+class _Letter(Model):
+    title: str
+
+
+_ADDED = Section(
+    key="zz_added",
+    position=10_000,
+    schema=entries(_Letter),
+    plan=lambda value, _: {"zz": tuple(value)},
+    added_in=2,
+    before=[],
+)
+
+
+def test_a_key_version_2_added_is_filled_for_a_version_1_file_and_required_of_a_version_2_one() -> None:
+    """The upgrade fills only keys added after the file's version; a version-2 file must have them."""
+    fmt = ArchiveFormat.of((*SECTIONS, _ADDED))
+    old = {k: v for k, v in document().items() if k not in {s.key for s in SECTIONS if s.added_in > 1}}
+    read = fmt.parse(as_bytes({**old, "version": 1}))
+    assert read.zz_added == []
+    kept = fmt.parse(as_bytes({**old, "version": 1, "zz_added": [{"title": "kept"}]}))
+    assert [letter.title for letter in kept.zz_added] == ["kept"]
+    with pytest.raises(UserError, match="zz_added"):
+        fmt.parse(as_bytes({**old, "version": 2}))
 
 
 @pytest.mark.parametrize(
