@@ -11,10 +11,10 @@ rest are the small wordings their posts share.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import discord
@@ -24,6 +24,10 @@ from bot.scheduler import Messenger, Scheduler
 from bot.timeutil import discord_timestamp, shared_awake_windows, wall_to_utc
 
 log = logging.getLogger(__name__)
+
+# From this many servers to plan at start on, one read of every server's rows beats one per server.
+READ_ALL_FROM = 200
+T = TypeVar("T")
 
 # Handled one-offs are kept this long for the ledger in /couple status, then tidied away.
 KEEP_HANDLED = timedelta(days=30)
@@ -84,6 +88,27 @@ async def sync_once(
     ]
     await scheduler.cancel_many(unwanted)
     await scheduler.marks.planned(guild_id, kind)  # a start need not plan them again (scheduler/marks.py)
+
+
+async def rows_by_server(
+    servers: Sequence[int],
+    each: Callable[[int], Awaitable[Sequence[T]]],
+    every: Callable[[], Awaitable[Sequence[T]]],
+    server_of: Callable[[T], int],
+) -> dict[int, list[T]]:
+    """A feature's rows of these servers (those a start plans again), by server: a few servers'
+    read one by one (``each``), many of them (a first start plans every server) in one read of
+    ``every`` server's rows."""
+    wanted = set(servers)
+    found: dict[int, list[T]] = {guild_id: [] for guild_id in servers}
+    if len(wanted) > READ_ALL_FROM:
+        rows: Sequence[T] = await every()
+    else:
+        rows = [row for guild_id in servers for row in await each(guild_id)]
+    for row in rows:
+        if server_of(row) in wanted:
+            found[server_of(row)].append(row)
+    return found
 
 
 async def post_in_channel(messenger: Messenger, couple: Couple, **kwargs: Any) -> discord.Message | None:

@@ -45,6 +45,13 @@ class PlanningMarks:
         kinds = (kinds,) if isinstance(kinds, str) else kinds
         return any((guild_id, kind) not in self._fresh for kind in kinds)
 
+    async def stale_among(self, guild_ids: Iterable[int], kinds: str | Iterable[str]) -> list[int]:
+        """Of these servers, those this start must plan again (:meth:`stale`), in order. A start
+        asks this first, so a restart with nothing to plan reads none of the features' rows."""
+        kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+        mine = sorted({g for g in guild_ids if self.scope is None or self.scope.runs(g)})
+        return await self.repo.stale_among(mine, kinds, self.started_at)
+
     async def planned(self, guild_id: int, kind: str) -> None:
         """The server's posts of ``kind`` were just planned (``sync_once``). While Closer runs the
         mark is written at once (a change after it deletes it again); during the start-up planning

@@ -17,13 +17,14 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db.models import Couple, Schedule
 from bot.db.repositories.calls import Call, CallChange, CallRepository
 from bot.db.repositories.couples import CoupleRepository
-from bot.planning import KEEP_HANDLED, Planned, sync_once
+from bot.planning import KEEP_HANDLED, Planned, rows_by_server, sync_once
 from bot.scheduler import Scheduler
 from bot.timeutil import to_unix
 from cogs.calls.embeds import shift_text, trip_text
@@ -74,15 +75,21 @@ class CallPlanner:
     async def plan_everything(self) -> None:
         """At start: plan every call again (posts whose planning moment passed while Closer was
         down). One read of each server's schedules; only missing or stale posts are written."""
-        by_guild: dict[int, list[Call]] = {}
-        calls = await self.repo.all_active(self.clock.now() - KEEP_HANDLED)
-        for call in calls:
-            by_guild.setdefault(call.guild_id, []).append(call)
-        couples = {c.guild_id: c for c in await self.couples.all_paired()}
-        changes = await self.repo.changes_of([c.id for c in calls])
+        since = self.clock.now() - KEEP_HANDLED
+        stale = await self.scheduler.marks.stale_among(await self.repo.active_guild_ids(since), PLANNED_KINDS)
+        if not stale:
+            return  # a restart with nothing changed reads no call
+        couples = await self.couples.paired_in(stale)
+        by_guild = await rows_by_server(
+            stale,
+            partial(self.repo.all_active, since),
+            partial(self.repo.all_active, since),
+            lambda c: c.guild_id,
+        )
+        changes = await self.repo.changes_of([c.id for calls in by_guild.values() for c in calls])
         for guild_id, guild_calls in by_guild.items():
             couple = couples.get(guild_id)
-            if couple is None or not await self.scheduler.marks.stale(guild_id, PLANNED_KINDS):
+            if couple is None:
                 continue
             schedules = await self.scheduler.repo.for_guild(guild_id, PLANNED_KINDS)
             for call in guild_calls:

@@ -16,7 +16,7 @@ from bot.db.models import Couple, Partner, Schedule
 from bot.db.repositories.couples import CoupleRepository
 from bot.db.repositories.dates import DateRepository, SpecialDate
 from bot.errors import UserError
-from bot.planning import mentions, sync_once
+from bot.planning import mentions, rows_by_server, sync_once
 from bot.scheduler import Kind, Occurrence, Scheduler, Sent
 from bot.ui.embeds import clip
 from cogs.dates.embeds import date_line, reminder_card
@@ -51,13 +51,14 @@ class DateService:
     async def plan_everything(self) -> None:
         """Once ready: plan every date again (a planning moment may have passed while Closer was
         down). One read of each server's schedules; only missing posts are written."""
-        couples = {c.guild_id: c for c in await self.couples.all_paired()}
-        specials: dict[int, list[SpecialDate]] = {}
-        for special in await self.repo.all():
-            specials.setdefault(special.guild_id, []).append(special)
-        for guild_id in sorted(specials):
+        stale = await self.scheduler.marks.stale_among(await self.repo.guild_ids(), KIND_DATE)
+        if not stale:
+            return  # a restart with nothing changed reads no date
+        couples = await self.couples.paired_in(stale)
+        specials = await rows_by_server(stale, self.repo.for_guild, self.repo.all, lambda d: d.guild_id)
+        for guild_id in stale:
             couple = couples.get(guild_id)
-            if couple is None or not await self.scheduler.marks.stale(guild_id, KIND_DATE):
+            if couple is None:
                 continue
             try:
                 schedules = await self.scheduler.repo.for_guild(guild_id, KIND_DATE)

@@ -18,7 +18,7 @@ from bot.db.models import Couple, Partner, Schedule
 from bot.db.repositories.couples import CoupleRepository
 from bot.db.repositories.visits import Visit, VisitRepository
 from bot.errors import UserError
-from bot.planning import Planned, mentions, sync_once, tell_in_channel
+from bot.planning import Planned, mentions, rows_by_server, sync_once, tell_in_channel
 from bot.scheduler import Kind, Messenger, Occurrence, Scheduler, Sent
 from bot.timeutil import parse_date, wall_to_utc
 from bot.ui.embeds import embed
@@ -64,16 +64,24 @@ class VisitService:
     async def plan_everything(self) -> None:
         """Once ready: plan every visit again (a planning moment may have passed while Closer was
         down). One read of each server's schedules; only missing posts are written."""
-        couples = {c.guild_id: c for c in await self.couples.all_paired()}
-        for visit in await self.repo.all_current():
+        stale = await self.scheduler.marks.stale_among(await self.repo.current_guild_ids(), KIND_VISIT)
+        if not stale:
+            return  # a restart with nothing changed reads no visit
+        couples = await self.couples.paired_in(stale)
+        visits = await rows_by_server(stale, self._current, self.repo.all_current, lambda v: v.guild_id)
+        for visit in (v for guild_id in stale for v in visits[guild_id]):
             couple = couples.get(visit.guild_id)
-            if couple is None or not await self.scheduler.marks.stale(visit.guild_id, KIND_VISIT):
+            if couple is None:
                 continue
             try:
                 schedules = await self.scheduler.repo.for_guild(visit.guild_id, KIND_VISIT)
                 await self.plan(couple, visit, schedules)
             except Exception:
                 log.exception("Could not plan the visit of server %s", visit.guild_id)
+
+    async def _current(self, guild_id: int) -> list[Visit]:
+        visit = await self.repo.current(guild_id)
+        return [] if visit is None else [visit]
 
     async def replan(self, couple: Couple) -> None:
         """Quiet hours or zones changed, or an import restored the space: the posts move to a

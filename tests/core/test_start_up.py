@@ -207,3 +207,30 @@ async def started(fake: Fake, tmp_path: Path, **options: float) -> CloserBot:
     task = asyncio.create_task(bot.start(fake.token))
     await fake.wait_for_ready(task)
     return bot
+
+
+@pytest.mark.parametrize("read_all_from", [0, 200])
+async def test_a_start_reads_the_same_rows_one_server_at_a_time_or_all_at_once(
+    couple: People, fake: Fake, closer: Closer, monkeypatch: pytest.MonkeyPatch, read_all_from: int
+) -> None:
+    """A few servers to plan are read one by one, many in one read of every server: the same
+    rows and couples either way (a restart with nothing to plan reads none)."""
+    from bot import planning
+    from bot.db.repositories import couples as couples_repo
+
+    await plan_everything(fake, couple)
+    bot = closer.bot
+    assert bot is not None
+    monkeypatch.setattr(planning, "READ_ALL_FROM", read_all_from)
+    monkeypatch.setattr(couples_repo, "_READ_ALL_FROM", read_all_from)
+    guild = couple.guild.id
+    stranger = guild + 12345  # a server with no couple
+    dates = bot.get_cog("DateCog")
+    assert dates is not None
+    repo = dates.service.repo  # type: ignore[attr-defined]
+    found = await planning.rows_by_server([guild, stranger], repo.for_guild, repo.all, lambda d: d.guild_id)
+    assert [d.label for d in found[guild]] == ["Us"]
+    assert found[stranger] == []
+    couples = await bot.couples.paired_in([guild, stranger])
+    assert set(couples) == {guild}
+    assert {p.user_id for p in couples[guild].partners} == {couple.alice.id, couple.bob.id}

@@ -145,6 +145,13 @@ def _night(row: sqlite3.Row) -> CallNight:
 
 # Calls of servers whose couple is still here (the bot was not removed).
 _LIVE = "SELECT c.* FROM calls c JOIN couples k USING (guild_id) WHERE k.removed_at IS NULL"
+# Up to this many calls, their changes are read call by call; more, all changes at once.
+_CHANGES_ONE_BY_ONE = 200
+# A call of ``c`` that was not cancelled and may still post something after ``:since``.
+_MAY_POST = (
+    "c.cancelled_at IS NULL AND (c.kind = 'weekly' OR c.once_at >= :since OR EXISTS "
+    "(SELECT 1 FROM call_changes g WHERE g.call_id = c.id AND g.moved_to >= :since))"
+)
 
 
 class CallRepository(CallArchive):
@@ -203,15 +210,25 @@ class CallRepository(CallArchive):
         )
         return [_call(r) for r in rows]
 
-    async def all_active(self, since: datetime) -> list[Call]:
-        """Every live server's calls that were not cancelled and may still post something after
-        ``since``: weekly calls, and one-offs starting (or moved to) after it. To plan at start."""
+    async def all_active(self, since: datetime, guild_id: int | None = None) -> list[Call]:
+        """Every live server's calls (or one server's) that were not cancelled and may still post
+        something after ``since``: weekly calls, and one-offs starting (or moved to) after it. To
+        plan at start."""
+        one = "" if guild_id is None else " AND c.guild_id = :guild"
         rows = await self.db.fetchall(
-            f"{_LIVE} AND c.cancelled_at IS NULL AND (c.kind = 'weekly' OR c.once_at >= ? OR EXISTS "
-            "(SELECT 1 FROM call_changes g WHERE g.call_id = c.id AND g.moved_to >= ?)) ORDER BY c.id",
-            (to_unix(since), to_unix(since)),
+            f"{_LIVE}{one} AND {_MAY_POST} ORDER BY c.id", {"since": to_unix(since), "guild": guild_id}
         )
         return [_call(r) for r in rows]
+
+    async def active_guild_ids(self, since: datetime) -> list[int]:
+        """The live servers with calls that may still post something after ``since`` (a start asks
+        which of them to plan again)."""
+        rows = await self.db.fetchall(
+            f"SELECT DISTINCT c.guild_id FROM calls c JOIN couples k USING (guild_id) "
+            f"WHERE k.removed_at IS NULL AND {_MAY_POST}",
+            {"since": to_unix(since)},
+        )
+        return [r[0] for r in rows]
 
     async def cancel(self, call_id: int, now: datetime) -> bool:
         count = await self.db.execute_count(
@@ -228,9 +245,16 @@ class CallRepository(CallArchive):
     async def changes_of(self, call_ids: list[int]) -> dict[int, dict[datetime, CallChange]]:
         """The changes of many calls at once (call id -> changes), for planning at start."""
         found: dict[int, dict[datetime, CallChange]] = {call_id: {} for call_id in call_ids}
-        rows = await self.db.fetchall(
-            "SELECT g.* FROM call_changes g JOIN calls c ON c.id = g.call_id WHERE c.cancelled_at IS NULL"
-        )
+        if len(found) > _CHANGES_ONE_BY_ONE:
+            rows = await self.db.fetchall(
+                "SELECT g.* FROM call_changes g JOIN calls c ON c.id = g.call_id WHERE c.cancelled_at IS NULL"
+            )
+        else:
+            rows = [
+                row
+                for call_id in found
+                for row in await self.db.fetchall("SELECT * FROM call_changes WHERE call_id = ?", (call_id,))
+            ]
         for row in rows:
             if row["call_id"] in found:
                 found[row["call_id"]][from_unix(row["occurrence_at"])] = _change(row)

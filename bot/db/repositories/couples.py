@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime
 
 from bot.db.connection import Database, Row, Tx
 from bot.db.models import Couple, Partner, parse_hhmm
 from bot.timeutil import QuietHours, format_clock, from_unix, to_unix
+
+# From this many servers on, reading every paired couple at once beats reading each.
+_READ_ALL_FROM = 200
 
 _COUPLE_COLUMNS = (
     "guild_id, channel_id, status, inviter_id, invitee_id, invite_message_id, created_at, paired_at"
@@ -67,6 +71,19 @@ class CoupleRepository:
             self._reading_all = asyncio.ensure_future(self._all_paired())
             self._reading_all.add_done_callback(lambda _: setattr(self, "_reading_all", None))
         return list(await asyncio.shield(self._reading_all))
+
+    async def paired_in(self, guild_ids: Iterable[int]) -> dict[int, Couple]:
+        """The paired couples of these servers, by server: a few read one by one, many (a first
+        start plans every server) in the one read of :meth:`all_paired`."""
+        wanted = set(guild_ids)
+        if len(wanted) > _READ_ALL_FROM:
+            return {c.guild_id: c for c in await self.all_paired() if c.guild_id in wanted}
+        found: dict[int, Couple] = {}
+        for guild_id in sorted(wanted):
+            couple = await self.get(guild_id)
+            if couple is not None and couple.paired:
+                found[guild_id] = couple
+        return found
 
     async def _all_paired(self) -> list[Couple]:
         rows = await self.db.fetchall(

@@ -86,6 +86,14 @@ class DateRepository:
             await self.db.fetchval("SELECT COUNT(*) FROM special_dates WHERE guild_id = ?", (guild_id,))
         )
 
+    async def guild_ids(self) -> list[int]:
+        """The live servers that have dates (a start asks which of them to plan again)."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT d.guild_id FROM special_dates d JOIN couples k USING (guild_id) "
+            "WHERE k.removed_at IS NULL"
+        )
+        return [r[0] for r in rows]
+
     async def all(self) -> list[SpecialDate]:
         rows = await self.db.fetchall(
             "SELECT d.* FROM special_dates d JOIN couples k USING (guild_id) WHERE k.removed_at IS NULL "

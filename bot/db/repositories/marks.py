@@ -7,7 +7,8 @@ something they are made from changes (triggers then delete the server's marks).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from bot.db.connection import Database
@@ -32,6 +33,24 @@ class PlanningMarkRepository:
             (to_unix(now),),
         )
         return {(r[0], r[1]) for r in rows}
+
+    async def stale_among(self, guild_ids: Sequence[int], kinds: Sequence[str], now: datetime) -> list[int]:
+        """Of these servers, those missing a mark of one of ``kinds`` that holds at ``now`` (in
+        the database: a restart asks this of thousands of servers and reads back only the few)."""
+        if not guild_ids or not kinds:
+            return []
+        rows = await self.db.fetchall(
+            "SELECT s.value FROM json_each(:servers) s WHERE (SELECT COUNT(*) FROM planning_marks m "
+            "WHERE m.guild_id = s.value AND m.kind IN (SELECT value FROM json_each(:kinds)) "
+            "AND (m.planned_until IS NULL OR m.planned_until > :now)) < :wanted ORDER BY s.value",
+            {
+                "servers": json.dumps(list(guild_ids)),
+                "kinds": json.dumps(list(kinds)),
+                "now": to_unix(now),
+                "wanted": len(set(kinds)),
+            },
+        )
+        return [r[0] for r in rows]
 
     async def mark(self, planned: Iterable[tuple[int, str]], now: datetime) -> None:
         """Mark these (server, kind) planned at ``now``, until their next one-off; in one

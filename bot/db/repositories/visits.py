@@ -95,6 +95,14 @@ class VisitRepository:
             )
         return _visit(row) if row else None
 
+    async def current_guild_ids(self) -> list[int]:
+        """The live servers with a visit countdown (a start asks which of them to plan again)."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT v.guild_id FROM visits v JOIN couples k USING (guild_id) "
+            "WHERE v.cleared_at IS NULL AND k.removed_at IS NULL"
+        )
+        return [r[0] for r in rows]
+
     async def all_current(self) -> list[Visit]:
         rows = await self.db.fetchall(
             "SELECT v.* FROM visits v JOIN couples k USING (guild_id) "
