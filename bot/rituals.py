@@ -17,13 +17,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db.models import Couple, Schedule
 from bot.db.repositories.rituals import Ritual, RitualRepository
 from bot.scheduler import DeliveryFailed, Kind, Occurrence, Scheduler, Sent, default_deadline
-from bot.timeutil import WallRule, format_clock, format_weekdays
+from bot.timeutil import WallRule, format_clock, format_weekdays, zone_info
 from bot.ui.embeds import clip
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ class RitualTemplate:
 
 def ritual_rule(ritual: Ritual) -> WallRule:
     """When the ritual comes: its wall time on its weekdays, in its zone."""
-    return WallRule(ritual.local_time, ZoneInfo(ritual.zone), ritual.weekdays)
+    return WallRule(ritual.local_time, zone_info(ritual.zone), ritual.weekdays)
 
 
 def occurrence_near(ritual: Ritual, instant: datetime, within: timedelta) -> datetime | None:

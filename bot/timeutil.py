@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
@@ -89,6 +90,15 @@ def format_clock(t: time) -> str:
 # ---------------------------------------------------------------------------
 
 
+@cache
+def zone_info(key: str) -> ZoneInfo:
+    """``ZoneInfo(key)``, kept for good. ZoneInfo keeps only the 8 zones used last (and those
+    still referenced): a start planning thousands of couples in dozens of zones read the zone
+    files from disk again and again. Only real zones get here (a wrong key raises, not kept)."""
+    return ZoneInfo(key)
+
+
+@lru_cache(maxsize=8192)  # planning thousands of couples asks the same days, times and zones
 def wall_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of local wall time ``at`` on ``day`` in ``zone``.
 

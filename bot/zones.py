@@ -14,7 +14,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.errors import UserError
-from bot.timeutil import plain_words
+from bot.timeutil import plain_words, zone_info
 
 # City names people type that are not the last part of an IANA zone name.
 CITY_ALIASES: dict[str, str] = {
@@ -312,7 +312,7 @@ def suggest_zones(query: str, at: datetime, limit: int = 25) -> list[tuple[str, 
     ranked.sort(key=lambda r: (r[0], r[2]))
     choices = []
     for _, key, city in ranked[:limit]:
-        label = f"{city} - {key} ({utc_offset_label(ZoneInfo(key), at)})"
+        label = f"{city} - {key} ({utc_offset_label(zone_info(key), at)})"
         choices.append((label[:100], key))
     return choices
 

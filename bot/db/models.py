@@ -7,7 +7,7 @@ from datetime import datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from bot.timeutil import QuietHours
+from bot.timeutil import QuietHours, zone_info
 
 FALLBACK_ZONE = "UTC"
 
@@ -37,7 +37,7 @@ class Partner:
         return self.home_zone or fallback or FALLBACK_ZONE
 
     def zone(self, at: datetime, fallback: str | None = None) -> ZoneInfo:
-        return ZoneInfo(self.zone_name(at, fallback))
+        return zone_info(self.zone_name(at, fallback))
 
 
 @dataclass(frozen=True, slots=True)

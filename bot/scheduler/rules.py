@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.db.models import Couple, Partner, Schedule
-from bot.timeutil import ALL_DAYS, WallRule, wall_to_utc
+from bot.timeutil import ALL_DAYS, WallRule, wall_to_utc, zone_info
 
 
 def _owner(schedule: Schedule, couple: Couple | None) -> Partner | None:
@@ -24,10 +24,10 @@ def schedule_zone(schedule: Schedule, couple: Couple | None, at: datetime) -> Zo
     if schedule.personal and owner is not None and couple is not None:
         return couple.zone_of(owner, at)
     if schedule.zone:
-        return ZoneInfo(schedule.zone)
+        return zone_info(schedule.zone)
     if couple is not None:
         return couple.zone_of(couple.first, at)
-    return ZoneInfo("UTC")
+    return zone_info("UTC")
 
 
 def next_occurrence(schedule: Schedule, couple: Couple | None, after: datetime) -> datetime | None:

@@ -18,7 +18,6 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db.models import Couple, Schedule
@@ -26,7 +25,7 @@ from bot.db.repositories.calls import Call, CallChange, CallRepository
 from bot.db.repositories.couples import CoupleRepository
 from bot.planning import KEEP_HANDLED, Planned, rows_by_server, sync_once
 from bot.scheduler import Scheduler
-from bot.timeutil import to_unix
+from bot.timeutil import to_unix, zone_info
 from cogs.calls.embeds import shift_text, trip_text
 from cogs.calls.rules import (
     KIND_AFTER,
@@ -149,7 +148,7 @@ class CallPlanner:
             if changes is None:
                 changes = await self.repo.changes(call.id)
             horizon = now + PLAN_AHEAD if call.weekly else now + timedelta(days=800)
-            zone = ZoneInfo(call.zone)
+            zone = zone_info(call.zone)
             for item in occurrences(call, changes, now - LOOKBACK, horizon):
                 base = {"call": call.id, "occurrence": to_unix(item.original), "start": to_unix(item.start)}
                 name = f"{call.id}:{base['occurrence']}:{base['start']}"

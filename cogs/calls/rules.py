@@ -33,6 +33,7 @@ from bot.timeutil import (
     nearest_shared_time,
     parse_clock,
     wall_to_utc,
+    zone_info,
 )
 
 # The scheduler kinds of a call's posts: the call-time card (a weekly call's own recurring schedule,
@@ -213,7 +214,7 @@ class CallTime:
 def call_rule(call: Call) -> WallRule:
     assert call.weekday is not None
     assert call.local_time is not None
-    return WallRule(call.local_time, ZoneInfo(call.zone), frozenset({call.weekday}))
+    return WallRule(call.local_time, zone_info(call.zone), frozenset({call.weekday}))
 
 
 def occurrences(
@@ -376,7 +377,7 @@ def clock_shifts(call: Call, couple: Couple, start: datetime, days: int = 7) -> 
             zones.add(partner.home_zone)
     transitions: dict[datetime, tuple[str, set[str], int | None]] = {}
     for key in sorted(zones):
-        for instant, offset_before, offset_after in dst_changes(ZoneInfo(key), start, end):
+        for instant, offset_before, offset_after in dst_changes(zone_info(key), start, end):
             if offset_before == offset_after:
                 continue
             cause, names, who = transitions.setdefault(instant, ("dst", set(), None))
@@ -404,7 +405,7 @@ def trip_time(couple: Couple, traveler: Partner, start: datetime) -> PartnerTime
     """A call at ``start`` for a partner on a trip: local time away vs at home (None if the same)."""
     if not traveler.traveling(start):
         return None
-    home = ZoneInfo(traveler.home_zone or couple.first.home_zone or "UTC")
+    home = zone_info(traveler.home_zone or couple.first.home_zone or "UTC")
     away = couple.zone_of(traveler, start)
     times = PartnerTime(
         traveler.user_id, traveler.display_name, local_label(start, home), local_label(start, away)

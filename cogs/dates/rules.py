@@ -12,6 +12,7 @@ from bot.db.models import Couple
 from bot.db.repositories.dates import SpecialDate
 from bot.errors import UserError
 from bot.planning import Planned, friendly_instant
+from bot.timeutil import zone_info
 from bot.ui.embeds import clip
 
 KIND_DATE = "special_date"
@@ -67,7 +68,7 @@ def years_on(first_year: int | None, occurrence: date) -> int | None:
 
 
 def date_zone(special: SpecialDate) -> ZoneInfo:
-    return ZoneInfo(special.zone)
+    return zone_info(special.zone)
 
 
 def reminder_posts(special: SpecialDate, couple: Couple, today: date) -> dict[str, Planned]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db.models import Couple, Partner
@@ -26,6 +25,7 @@ from bot.planning import both_times
 from bot.registry import Place
 from bot.rituals import RitualService, RitualTemplate, occurrence_near, ritual_rule
 from bot.scheduler import Occurrence, Sent
+from bot.timeutil import zone_info
 from bot.ui.embeds import pack
 from cogs.digest.embeds import Week, digest_embeds, week_lines
 from cogs.digest.rules import SUNDAY, digest_time
@@ -100,10 +100,10 @@ class WeeklyDigest:
     def default_time(self, couple: Couple, question: tuple[time, str] | None) -> tuple[time, str]:
         """Sunday's wall time and zone (the first partner's home) from both home zones, quiet
         hours and the daily question's time. Trips don't move it: they end by themselves."""
-        home = ZoneInfo(couple.first.home_zone or couple.zone_of(couple.first, self.clock.now()).key)
-        people = [(ZoneInfo(p.home_zone or home.key), p.quiet) for p in couple.partners]
+        home = zone_info(couple.first.home_zone or couple.zone_of(couple.first, self.clock.now()).key)
+        people = [(zone_info(p.home_zone or home.key), p.quiet) for p in couple.partners]
         today = self.clock.now().astimezone(home).date()
-        asked = (question[0], ZoneInfo(question[1])) if question else None
+        asked = (question[0], zone_info(question[1])) if question else None
         return digest_time(people, home, today, asked), home.key
 
     async def ensure(self, couple: Couple) -> None:

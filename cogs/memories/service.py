@@ -8,7 +8,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import discord
 
@@ -22,7 +21,7 @@ from bot.photos import Fetch, Incoming, PhotoRefused, PhotoStore, format_size, s
 from bot.planning import both_times
 from bot.rituals import RitualService, RitualTemplate, ritual_rule
 from bot.scheduler import Occurrence, Sent
-from bot.timeutil import ALL_DAYS, local_date
+from bot.timeutil import ALL_DAYS, local_date, zone_info
 from bot.ui.embeds import pack
 from bot.ui.pages import clamp_page
 from cogs.memories.embeds import anniversary_heading, memory_embeds, on_this_day_intro, photo_name
@@ -115,7 +114,7 @@ class MemoryService:
 
     async def will_post(self, couple: Couple, ritual: Ritual, when: datetime) -> bool:
         """Whether "on this day" has a memory to bring back at ``when`` (its local date)."""
-        return bool(await self.repo.on_this_day(couple.guild_id, local_date(when, ZoneInfo(ritual.zone))))
+        return bool(await self.repo.on_this_day(couple.guild_id, local_date(when, zone_info(ritual.zone))))
 
     async def welcome_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
         """The welcome's line: how the book works, and when memories come back, in both times."""

@@ -4,10 +4,10 @@ other features' posts (/couple status, the weekly digest, the call-night card)."
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.db.models import Couple
 from bot.db.question_models import Answer, StreakDay
+from bot.timeutil import zone_info
 from bot.ui.pages import Page, clamp_page
 from cogs.questions.bank import bank
 from cogs.questions.embeds import digest_line, history_card, status_text, talking_points
@@ -95,7 +95,7 @@ class QuestionCards:
         post = await self.service.post_schedule(couple)
         if post is None or post.local_time is None or not post.zone or post.paused:
             return []
-        instant = post.fire_at or next_instant(post.local_time, ZoneInfo(post.zone), now)
+        instant = post.fire_at or next_instant(post.local_time, zone_info(post.zone), now)
         return [("🌅 The daily question", f"comes at {for_both(couple, instant)}.")]
 
     async def talking_points_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:

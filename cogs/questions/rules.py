@@ -39,6 +39,7 @@ from bot.timeutil import (
     parse_clock,
     shared_awake_windows,
     wall_to_utc,
+    zone_info,
 )
 
 __all__ = [
@@ -242,7 +243,7 @@ def home_people(couple: Couple) -> list[tuple[ZoneInfo, QuietHours]]:
     """Each partner's home zone and quiet hours (a trip doesn't move a default for good); a
     partner who hasn't set a zone lives by the first partner's."""
     fallback = couple.first.home_zone
-    return [(ZoneInfo(p.home_zone or fallback or FALLBACK_ZONE), p.quiet) for p in couple.partners]
+    return [(zone_info(p.home_zone or fallback or FALLBACK_ZONE), p.quiet) for p in couple.partners]
 
 
 def shared_default_time(people: list[tuple[ZoneInfo, QuietHours]], zone: ZoneInfo, now: datetime) -> time:

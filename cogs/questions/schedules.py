@@ -39,7 +39,7 @@ from bot.db.repositories.questions import QuestionRepository
 from bot.db.repositories.schedules import ScheduleRepository
 from bot.registry import Hook, Registry
 from bot.scheduler import Scheduler
-from bot.timeutil import ALL_DAYS
+from bot.timeutil import ALL_DAYS, zone_info
 from cogs.questions.rules import home_people, nudge_time, shared_default_time
 from cogs.questions.streak import closes_at
 
@@ -226,7 +226,7 @@ class QuestionSchedules:
         ):
             return existing.local_time, existing.zone, False  # a partner's choice stays
         now = self.clock.now()
-        zone = ZoneInfo(couple.first.home_zone or FALLBACK_ZONE)  # kept in the first partner's zone
+        zone = zone_info(couple.first.home_zone or FALLBACK_ZONE)  # kept in the first partner's zone
         at = shared_default_time(home_people(couple), zone, now)
         if existing is not None and (existing.local_time, existing.zone) == (at, zone.key):
             return at, zone.key, False
@@ -243,7 +243,7 @@ class QuestionSchedules:
         """The zone the couple's question days are counted in: that of whoever set the time."""
         schedule = await self.post_schedule(couple)
         if schedule is not None and schedule.zone:
-            return ZoneInfo(schedule.zone)
+            return zone_info(schedule.zone)
         return couple.zone_of(couple.first, now)
 
     async def schedule_reveal(self, day: QuestionDay) -> int:

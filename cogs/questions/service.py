@@ -22,6 +22,7 @@ from bot.db.question_models import QuestionDay, Saved
 from bot.errors import UserError
 from bot.registry import Place
 from bot.scheduler import Sent, describe
+from bot.timeutil import zone_info
 from cogs.questions.bank import bank, cares
 from cogs.questions.care import low_lately
 from cogs.questions.embeds import jump, post_embed
@@ -243,7 +244,7 @@ class QuestionService(QuestionSchedules):
         await self.cancel_close(day)
         await self.refresh_post(couple, day.id)
         fresh_day = await self.create_for(
-            couple, day.local_date, ZoneInfo(day.zone), now, day_number=day.day_number
+            couple, day.local_date, zone_info(day.zone), now, day_number=day.day_number
         )
         if fresh_day is None:
             return Skipped("skipped", had_answer=had_answer)

@@ -8,7 +8,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.db.models import Couple, Partner, Schedule
-from bot.timeutil import discord_timestamp, format_clock, wall_to_utc
+from bot.timeutil import discord_timestamp, format_clock, wall_to_utc, zone_info
 from cogs.questions.rules import NUDGE_TIME, asleep_at, shared_hours
 
 CHANGE_HINT = "Change it any time with `/question schedule time: 19:00` (your own time)."
@@ -88,7 +88,7 @@ def schedule_summary(
     """/question schedule without options: the question's time for you both, your DM copy."""
     lines = []
     if post is not None and post.local_time is not None and post.zone:
-        instant = post.fire_at or next_instant(post.local_time, ZoneInfo(post.zone), now)
+        instant = post.fire_at or next_instant(post.local_time, zone_info(post.zone), now)
         line = f"The daily question comes at {for_you(couple, partner, instant)}."
         if post.fire_at is not None:
             line += f" Next: {discord_timestamp(post.fire_at, 'F')}."
@@ -105,7 +105,7 @@ def welcome_text(couple: Couple, post: Schedule, now: datetime) -> str:
     """The daily question's line in the welcome post after pairing: its time for each of you."""
     assert post.local_time is not None
     assert post.zone
-    instant = post.fire_at or next_instant(post.local_time, ZoneInfo(post.zone), now)
+    instant = post.fire_at or next_instant(post.local_time, zone_info(post.zone), now)
     unset = [p for p in couple.partners if p.home_zone is None]
     if unset:
         first = couple.first

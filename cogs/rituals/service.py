@@ -29,7 +29,7 @@ from bot.errors import UserError
 from bot.planning import both_times, friendly_instant, sleeping_partners
 from bot.rituals import RitualService, RitualTemplate
 from bot.scheduler import Kind, Occurrence, Scheduler, Sent
-from bot.timeutil import format_clock, nearest_shared_time, parse_weekdays, wall_to_utc
+from bot.timeutil import format_clock, nearest_shared_time, parse_weekdays, wall_to_utc, zone_info
 from bot.ui.pages import clamp_page
 from cogs.rituals import embeds
 from cogs.rituals.goodnight import Goodnight
@@ -243,7 +243,7 @@ class RitualFeatureService:
         """A note when a shared time lands in someone's quiet hours: what it is for them, and the
         nearest time both are awake."""
         now = self.clock.now()
-        zone = ZoneInfo(zone_key)
+        zone = zone_info(zone_key)
         today = now.astimezone(zone).date()
         days = weekdays or frozenset(range(7))
         day = next(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import discord
 
@@ -19,6 +18,7 @@ from bot.db.repositories.rituals import Ritual, RitualRun
 from bot.errors import UserError
 from bot.registry import Place
 from bot.scheduler import Occurrence, Sent
+from bot.timeutil import zone_info
 from bot.ui.embeds import FIELDS_LIMIT, clip, embed, embed_size, pack
 from cogs.rituals import embeds
 from cogs.rituals.rounds import Answered, ChannelOf, Reveal, Rounds
@@ -37,7 +37,7 @@ Sections = Callable[[Place, Couple, datetime], Awaitable[list[tuple[str, str]]]]
 
 def session_day(run: RitualRun, ritual: Ritual) -> date:
     """The session's date where it was set: what its prompts are drawn by."""
-    return run.scheduled_at.astimezone(ZoneInfo(ritual.zone)).date()
+    return run.scheduled_at.astimezone(zone_info(ritual.zone)).date()
 
 
 class WeeklySession:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from bot.db.models import Couple, Partner
 from bot.db.repositories.visits import Visit
 from bot.planning import countdown_phrase, ts, zone_city
+from bot.timeutil import zone_info
 from cogs.visits.rules import COUNTDOWN_DAYS, VisitPlace
 
 
@@ -55,7 +54,7 @@ def where_words(place: VisitPlace, viewer: Partner) -> str:
 def local_for(couple: Couple, visit: Visit, partner: Partner) -> str:
     """The visit's start in a partner's own time: "05:00 for you" (with the day when it differs)."""
     local = visit.starts_at.astimezone(couple.zone_of(partner, visit.starts_at))
-    there = visit.starts_at.astimezone(ZoneInfo(visit.zone))
+    there = visit.starts_at.astimezone(zone_info(visit.zone))
     return f"{local:%H:%M}" if local.date() == there.date() else f"{local:%a %d %b %H:%M}"
 
 
@@ -64,7 +63,7 @@ def set_reply(couple: Couple, visit: Visit, days: int, place: VisitPlace, setter
     at = ""
     if visit.visit_time is not None:
         at = f" at {visit.visit_time:%H:%M} {where_words(place, setter)}"
-        if ZoneInfo(visit.zone).key != couple.zone_of(setter, visit.starts_at).key:
+        if zone_info(visit.zone).key != couple.zone_of(setter, visit.starts_at).key:
             at += f", {local_for(couple, visit, setter)} for you"
     if days <= 0:
         return f"💞 Countdown set: you're together today{at}!"

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.db.models import Couple, Partner
 from bot.db.repositories.visits import Visit
 from bot.planning import Planned, friendly_instant, plural
+from bot.timeutil import zone_info
 from bot.zones import resolve_zone
 
 KIND_VISIT = "visit"
@@ -34,7 +35,7 @@ class VisitPlace:
 def home_zone(couple: Couple, partner: Partner, now: datetime) -> ZoneInfo:
     """A partner's home zone (the first partner's while they have none set)."""
     home = partner.home_zone or couple.first.home_zone
-    return ZoneInfo(home) if home else couple.zone_of(partner, now)
+    return zone_info(home) if home else couple.zone_of(partner, now)
 
 
 def visit_place(couple: Couple, setter: Partner, where: str | None, now: datetime) -> VisitPlace:
@@ -53,7 +54,7 @@ def visit_place(couple: Couple, setter: Partner, where: str | None, now: datetim
 
 def visit_days(visit: Visit, now: datetime) -> int:
     """Days from today to the visit, counted in the zone it was set in."""
-    return (visit.visit_date - now.astimezone(ZoneInfo(visit.zone)).date()).days
+    return (visit.visit_date - now.astimezone(zone_info(visit.zone)).date()).days
 
 
 def visit_over(visit: Visit, now: datetime) -> bool:
@@ -63,7 +64,7 @@ def visit_over(visit: Visit, now: datetime) -> bool:
 def countdown_posts(visit: Visit, couple: Couple) -> dict[str, Planned]:
     """The countdown's posts (key -> plan), each at a moment of its day when both are awake."""
     desired: dict[str, Planned] = {}
-    zone = ZoneInfo(visit.zone)
+    zone = zone_info(visit.zone)
     for days in COUNTDOWN_DAYS:
         when = friendly_instant(visit.visit_date - timedelta(days=days), zone, couple)
         if days == 0 and visit.visit_time is not None:
