@@ -25,7 +25,6 @@ from bot.ui.embeds import clip, embed
 from bot.ui.pages import Page, clamp_page, send_pages
 from cogs.calls.archive import CallsArchive
 from cogs.calls.deliveries import CallDeliveries
-from cogs.calls.events import CallEvents
 from cogs.calls.embeds import (
     call_name,
     call_title,
@@ -38,6 +37,7 @@ from cogs.calls.embeds import (
     skipped_notice,
     skipped_reply,
 )
+from cogs.calls.events import CallEvents
 from cogs.calls.nights import parse_length
 from cogs.calls.planner import CallPlanner
 from cogs.calls.room import CallRoom

@@ -173,7 +173,11 @@ def next_card(
 
 
 def list_entry(
-    call: Call, item: CallTime, skipped: CallTime | None, night: Presence | None = None, now: datetime | None = None
+    call: Call,
+    item: CallTime,
+    skipped: CallTime | None,
+    night: Presence | None = None,
+    now: datetime | None = None,
 ) -> str:
     line = (
         f"**{call_title(call)}** · {describe_call(call)}\nNext: {ts(item.start, 'F')} ({ts(item.start, 'R')})"

@@ -133,23 +133,18 @@ class CallEvents:
         """An event Closer made for this start but didn't get to store (a crash in between)."""
         me = self.client.user
         for event in guild.scheduled_events:
-            if me and event.creator_id == me.id and event.name == EVENT_NAME and event.start_time == shape.start:
+            if (
+                me
+                and event.creator_id == me.id
+                and event.name == EVENT_NAME
+                and event.start_time == shape.start
+            ):
                 return event
         return None
 
-    def _fields(self, guild: discord.Guild, shape: EventShape) -> dict[str, object]:
+    def _voice(self, guild: discord.Guild, shape: EventShape) -> discord.VoiceChannel | None:
         room = guild.get_channel(shape.channel_id) if shape.channel_id else None
-        fields: dict[str, object] = {
-            "name": EVENT_NAME,
-            "description": shape.description,
-            "start_time": shape.start,
-            "end_time": shape.end,
-        }
-        if isinstance(room, discord.VoiceChannel):
-            fields.update(entity_type=discord.EntityType.voice, channel=room)
-        else:
-            fields.update(entity_type=discord.EntityType.external, location=EVENT_LOCATION)
-        return fields
+        return room if isinstance(room, discord.VoiceChannel) else None
 
     async def _create(
         self, call: Call, guild: discord.Guild, item: CallTime, shape: EventShape, remade: bool
@@ -159,11 +154,28 @@ class CallEvents:
             await self.repo.keep_event(call.id, call.guild_id, item.original, twin.id, remade=remade)
             await self._edit(call, guild, twin, item, shape, remade)
             return
+        room = self._voice(guild, shape)
         try:
-            event = await guild.create_scheduled_event(
-                privacy_level=discord.PrivacyLevel.guild_only,
-                **self._fields(guild, shape),  # type: ignore[arg-type]
-            )
+            if room is not None:
+                event = await guild.create_scheduled_event(
+                    name=EVENT_NAME,
+                    description=shape.description,
+                    start_time=shape.start,
+                    end_time=shape.end,
+                    entity_type=discord.EntityType.voice,
+                    channel=room,
+                    privacy_level=discord.PrivacyLevel.guild_only,
+                )
+            else:
+                event = await guild.create_scheduled_event(
+                    name=EVENT_NAME,
+                    description=shape.description,
+                    start_time=shape.start,
+                    end_time=shape.end,
+                    entity_type=discord.EntityType.external,
+                    location=EVENT_LOCATION,
+                    privacy_level=discord.PrivacyLevel.guild_only,
+                )
         except discord.Forbidden as error:
             self._refuse(guild.id, error)
             return
@@ -183,11 +195,26 @@ class CallEvents:
         shape: EventShape,
         remade: bool,
     ) -> None:
-        fields = self._fields(guild, shape)
-        if fields.get("entity_type") is discord.EntityType.external:
-            fields["channel"] = None
+        room = self._voice(guild, shape)
         try:
-            await event.edit(**fields)  # type: ignore[arg-type]
+            if room is not None:
+                await event.edit(
+                    name=EVENT_NAME,
+                    description=shape.description,
+                    start_time=shape.start,
+                    end_time=shape.end,
+                    entity_type=discord.EntityType.voice,
+                    channel=room,
+                )
+            else:
+                await event.edit(
+                    name=EVENT_NAME,
+                    description=shape.description,
+                    start_time=shape.start,
+                    end_time=shape.end,
+                    entity_type=discord.EntityType.external,
+                    location=EVENT_LOCATION,
+                )
         except discord.NotFound:
             # Gone without Closer seeing it: made again, once for an occurrence.
             if remade:
@@ -226,16 +253,23 @@ class CallEvents:
         if me is None or event.creator_id != me.id:
             return
         if await self.repo.event_removed(event.id) is not None:
-            log.info("The event of a call in %s was deleted in Discord; left alone", event.guild.id)
+            log.info("The event of a call in %s was deleted in Discord; left alone", event.guild_id)
 
     def missing(self, row: CallEvent) -> bool:
         """A stored event the server doesn't have (checked at start against Discord's cache)."""
         guild = self.client.get_guild(row.guild_id)
-        return guild is not None and row.event_id is not None and guild.get_scheduled_event(row.event_id) is None
+        return (
+            guild is not None and row.event_id is not None and guild.get_scheduled_event(row.event_id) is None
+        )
 
     def note(self, guild_id: int, row: CallEvent | None, item: CallTime) -> str | None:
         """What ``/call next`` says when the next call has no event (None: it has one)."""
-        if row is not None and row.occurrence_at == item.original and row.event_id is not None and not row.removed:
+        if (
+            row is not None
+            and row.occurrence_at == item.original
+            and row.event_id is not None
+            and not row.removed
+        ):
             return None
         why = self.why_not(guild_id)
         if why is not None:

@@ -18,7 +18,9 @@ from cogs.calls.rules import CallTime, occurrences
 DEFAULT_LENGTH = 60
 MIN_LENGTH = 15
 MAX_LENGTH = 12 * 60
-LENGTH_EXAMPLES = "Use minutes like `90`, or hours and minutes like `1h30` or `2h` (from 15 minutes to 12 hours)."
+LENGTH_EXAMPLES = (
+    "Use minutes like `90`, or hours and minutes like `1h30` or `2h` (from 15 minutes to 12 hours)."
+)
 
 # The room counts for a call from this long before it starts to this long after it should end.
 EARLY = timedelta(minutes=30)

@@ -35,6 +35,7 @@ from cogs.calls.events import CallEvents
 from cogs.calls.nights import AFTER_LEAVING
 from cogs.calls.room import CallRoom
 from cogs.calls.rules import (
+    AFTER_REACH,
     KIND_AFTER,
     KIND_CALL,
     KIND_NOTICE,
@@ -44,7 +45,6 @@ from cogs.calls.rules import (
     LOOKBACK,
     PLAN_AHEAD,
     PLANNED_KINDS,
-    AFTER_REACH,
     CallTime,
     after_time,
     clock_shifts,

@@ -74,7 +74,9 @@ class CallRoom:
 
     # -- voice updates ---------------------------------------------------------------------------------
 
-    async def voice_update(self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState) -> None:
+    async def voice_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
         """``on_voice_state_update``: only a linked room's comings and goings are looked at."""
         for state in (before, after):
             channel = state.channel

@@ -11,8 +11,8 @@ import pytest
 
 from emulator import Fake
 from emulator.permissions import bits
-from emulator.scheduled_events import EXTERNAL, ScheduledEvent
 from emulator.results import Msg
+from emulator.scheduled_events import EXTERNAL, ScheduledEvent
 from tests.support import Closer, People
 
 # Monday 1 March 2027, 12:00 UTC (13:00 in Berlin, 04:00 in Los Angeles).
@@ -47,11 +47,15 @@ def the_event(fake: Fake, people: People, start: datetime) -> ScheduledEvent:
 
 
 def cards(fake: Fake, people: People) -> list[Msg]:
-    return [m for m in fake.messages(people.channel) if (m.embed or {}).get("title", "").startswith("It's call")]
+    return [
+        m for m in fake.messages(people.channel) if (m.embed or {}).get("title", "").startswith("It's call")
+    ]
 
 
 def reminders(fake: Fake, people: People) -> list[Msg]:
-    return [m for m in fake.messages(people.channel) if (m.embed or {}).get("title", "").startswith("📞 Video")]
+    return [
+        m for m in fake.messages(people.channel) if (m.embed or {}).get("title", "").startswith("📞 Video")
+    ]
 
 
 @pytest.fixture
@@ -60,7 +64,9 @@ async def march(couple: People, closer: Closer) -> People:
     return couple
 
 
-async def test_a_call_gets_an_event_for_its_next_occurrence(march: People, fake: Fake, closer: Closer) -> None:
+async def test_a_call_gets_an_event_for_its_next_occurrence(
+    march: People, fake: Fake, closer: Closer
+) -> None:
     """Fridays 20:00 Berlin for 1h30: one event, 19:00-20:30 UTC, "Video call", with the teaser."""
     await schedule(fake, march, length="1h30")
     (event,) = events(fake, march)
@@ -83,7 +89,9 @@ async def test_a_call_gets_an_event_for_its_next_occurrence(march: People, fake:
     assert len(events(fake, march)) == 2
 
 
-async def test_a_one_off_call_gets_its_event_with_the_default_hour(march: People, fake: Fake, closer: Closer) -> None:
+async def test_a_one_off_call_gets_its_event_with_the_default_hour(
+    march: People, fake: Fake, closer: Closer
+) -> None:
     reply = await fake.slash(march.bob, "call plan", when="tomorrow 10:00")
     assert "Length: 1 h." in reply.text
     (event,) = events(fake, march)
@@ -220,7 +228,9 @@ async def test_a_refusal_from_discord_is_not_tried_again_every_minute(
     assert len(reminders(fake, march)) == 1  # the messages go on
 
 
-async def test_an_event_after_the_clocks_change_has_the_right_instant(fake: Fake, couple: People, closer: Closer) -> None:
+async def test_an_event_after_the_clocks_change_has_the_right_instant(
+    fake: Fake, couple: People, closer: Closer
+) -> None:
     """Fridays 20:00 in Berlin: 18:00 UTC before the end of summer time (31 October 2027), 19:00 after."""
     closer.clock.set(utc(2027, 10, 25, 12))
     await schedule(fake, couple)
@@ -233,7 +243,12 @@ async def test_an_event_after_the_clocks_change_has_the_right_instant(fake: Fake
 
 @pytest.mark.parametrize(
     ("typed", "reason"),
-    [("abc", "isn't a length I understand"), ("5", "out of range"), ("13h", "out of range"), ("1h75x", "isn't")],
+    [
+        ("abc", "isn't a length I understand"),
+        ("5", "out of range"),
+        ("13h", "out of range"),
+        ("1h75x", "isn't"),
+    ],
 )
 async def test_a_bad_length_is_refused_and_nothing_is_planned(
     march: People, fake: Fake, closer: Closer, typed: str, reason: str

@@ -31,7 +31,9 @@ async def at(closer: Closer, instant: datetime) -> None:
 
 
 def reminders(fake: Fake, people: People) -> list[Msg]:
-    return [m for m in fake.messages(people.channel) if (m.embed or {}).get("title", "").startswith("📞 Video")]
+    return [
+        m for m in fake.messages(people.channel) if (m.embed or {}).get("title", "").startswith("📞 Video")
+    ]
 
 
 def prompts(fake: Fake, people: People) -> list[Msg]:
@@ -153,7 +155,9 @@ async def test_without_a_room_the_prompt_comes_an_hour_after_the_start(
     assert len(prompts(fake, march)) == 1
 
 
-async def test_unlinking_the_room_brings_back_the_usual_prompt(march: People, fake: Fake, closer: Closer) -> None:
+async def test_unlinking_the_room_brings_back_the_usual_prompt(
+    march: People, fake: Fake, closer: Closer
+) -> None:
     await linked_room(fake, march)
     await schedule(fake, march)
     reply = await fake.slash(march.bob, "call room")

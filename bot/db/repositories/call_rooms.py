@@ -101,7 +101,8 @@ class CallRoomRepository:
         return {r[0]: r[1] for r in rows}
 
     async def room(self, guild_id: int) -> int | None:
-        return await self.db.fetchval("SELECT channel_id FROM call_rooms WHERE guild_id = ?", (guild_id,))
+        row = await self.db.fetchone("SELECT channel_id FROM call_rooms WHERE guild_id = ?", (guild_id,))
+        return int(row[0]) if row else None
 
     async def set_room(self, guild_id: int, channel_id: int | None, by: int, now: datetime) -> None:
         if channel_id is None:
