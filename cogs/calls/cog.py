@@ -97,6 +97,7 @@ class CallCog(
     async def loaded(self) -> None:
         await self.room.load()
         self.bot.after_ready("plan-calls", self.planner.plan_everything)
+        self.bot.after_ready("call-rooms", self.room.catch_up)
 
     @commands.Cog.listener()
     async def on_voice_state_update(

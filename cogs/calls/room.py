@@ -87,6 +87,19 @@ class CallRoom:
                     log.exception("Could not follow the room of %s", self.channels[channel.id])
                 return
 
+    async def catch_up(self) -> None:
+        """At start: what happened in the rooms while Closer was away (from the voice states
+        Discord sent with each server): only rooms with someone in them, or left with both in."""
+        guilds = {night.guild_id for night in await self.repo.all_together()}
+        for channel_id, guild_id in list(self.channels.items()):
+            guild = self.client.get_guild(guild_id)
+            channel = guild.get_channel(channel_id) if guild else None
+            if guild_id in guilds or (isinstance(channel, discord.VoiceChannel) and channel.voice_states):
+                try:
+                    await self.look(guild_id, channel_id)
+                except Exception:
+                    log.exception("Could not follow the room of %s", guild_id)
+
     async def look(self, guild_id: int, channel_id: int) -> None:
         """Who of the couple is in the room now, and what that means for tonight's call."""
         couple = await self.couples.get(guild_id)

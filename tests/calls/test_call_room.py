@@ -211,3 +211,28 @@ async def test_the_digest_counts_the_calls_held_and_the_time_together(
     await at(closer, schedule.fire_at)
     (digest,) = [m for m in fake.messages(couple.channel) if "Your week together" in m.text]
     assert "2 calls this week, 4 h 10 min together" in digest.text
+
+
+async def test_leaving_while_closer_was_away_is_seen_at_start(
+    march: People, fake: Fake, closer: Closer
+) -> None:
+    """Both were in the room when Closer stopped and left while it was away: at start the night
+    ends (from Discord's voice states) and the memory prompt comes a few minutes later."""
+    lounge = await linked_room(fake, march)
+    await schedule(fake, march)
+    await closer.at(FRIDAY)
+    fake.join_voice(march.alice, lounge)
+    fake.join_voice(march.bob, lounge)
+    await settle(fake)
+    await closer.stop()
+    fake.leave_voice(march.alice, march.guild)
+    fake.leave_voice(march.bob, march.guild)
+    closer.clock.set(FRIDAY + timedelta(minutes=50))
+    await closer.start()
+    await settle(fake)
+    await at(closer, FRIDAY + timedelta(minutes=54))
+    assert prompts(fake, march) == []
+    await at(closer, FRIDAY + timedelta(minutes=55))
+    assert len(prompts(fake, march)) == 1
+    listing = await fake.slash(march.bob, "call list")
+    assert "50 min together" in listing.text

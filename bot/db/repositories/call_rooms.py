@@ -176,6 +176,11 @@ class CallRoomRepository:
         )
         return [_presence(r) for r in rows]
 
+    async def all_together(self) -> list[Presence]:
+        """Every night where both were in the room when last seen (checked again at start)."""
+        rows = await self.db.fetchall("SELECT * FROM call_presence WHERE together_since IS NOT NULL")
+        return [_presence(r) for r in rows]
+
     async def joined(
         self, call_id: int, occurrence_at: datetime, guild_id: int, started_at: datetime, now: datetime
     ) -> None:
