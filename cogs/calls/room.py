@@ -3,8 +3,8 @@ call night (from half an hour before the call to a few hours after it should end
 
 - Both in the room: the night is held (``call_presence``), the time together starts counting, and
   the reminders still to come for that call don't post.
-- One of them leaves: the time together is counted, and the call is planned again, so the memory
-  prompt comes a few minutes after (:mod:`cogs.calls.planner`).
+- One of them leaves: the time together is counted. Both have left: the call is planned again, so
+  the memory prompt comes a few minutes after (:mod:`cogs.calls.planner`).
 
 A voice update costs nothing for servers without a linked room: the set of linked room channels
 is kept in memory and looked at before anything else.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import discord
 
@@ -27,6 +27,9 @@ from bot.errors import UserError
 from cogs.calls.nights import night_at
 
 log = logging.getLogger(__name__)
+
+# Leaving the room ends the nights held this recently (a call night is over well within it).
+RECENT = timedelta(days=1)
 
 
 class CallRoom:
@@ -112,10 +115,12 @@ class CallRoom:
         now = self.clock.now()
         if both:
             await self._joined(couple, now)
-        else:
-            for night in await self.repo.together_now(guild_id):
-                await self.repo.parted(night.call_id, night.occurrence_at, now)
-                await self._replan(night.call_id, couple)
+            return
+        for night in await self.repo.together_now(guild_id):
+            await self.repo.parted(night.call_id, night.occurrence_at, now)
+        if not any(p.user_id in inside for p in couple.partners):
+            for call_id in await self.repo.all_left(guild_id, now - RECENT, now):
+                await self._replan(call_id, couple)
 
     async def _joined(self, couple: Couple, now: datetime) -> None:
         found = None

@@ -101,9 +101,9 @@ async def test_both_in_the_room_hold_the_call_stop_reminders_and_bring_the_promp
     await closer.at(FRIDAY + timedelta(hours=1, minutes=27))
     fake.leave_voice(march.alice, march.guild)
     await settle(fake)
-    await at(closer, FRIDAY + timedelta(hours=1, minutes=29, seconds=59))
-    assert prompts(fake, march) == []
-    await at(closer, FRIDAY + timedelta(hours=1, minutes=30))
+    await at(closer, FRIDAY + timedelta(hours=1, minutes=31, seconds=59))
+    assert prompts(fake, march) == []  # five minutes after the last of them left
+    await at(closer, FRIDAY + timedelta(hours=1, minutes=32))
     (prompt,) = prompts(fake, march)
     assert "Log a memory from tonight?" in prompt.content
     # /call list: held, 1 h 40 min together (from the second one joining to the first one leaving)

@@ -44,7 +44,7 @@ class Presence:
     held_at: datetime | None
     together_since: datetime | None
     together_seconds: int
-    left_at: datetime | None
+    left_at: datetime | None  # the last of them left the room
 
     @property
     def held(self) -> bool:
@@ -197,10 +197,20 @@ class CallRoomRepository:
         """One of them left: the stretch together is counted and ends now."""
         await self.db.execute(
             "UPDATE call_presence SET together_seconds = together_seconds + MAX(0, ? - together_since), "
-            "together_since = NULL, left_at = ? "
-            "WHERE call_id = ? AND occurrence_at = ? AND together_since IS NOT NULL",
-            (to_unix(now), to_unix(now), call_id, to_unix(occurrence_at)),
+            "together_since = NULL WHERE call_id = ? AND occurrence_at = ? AND together_since IS NOT NULL",
+            (to_unix(now), call_id, to_unix(occurrence_at)),
         )
+
+    async def all_left(self, guild_id: int, since: datetime, now: datetime) -> list[int]:
+        """Neither is in the room any more: the server's nights held since ``since`` (not together
+        now) were left at ``now``; the ids of their calls."""
+        async with self.db.transaction() as tx:
+            rows = await tx.fetchall(
+                "UPDATE call_presence SET left_at = ? WHERE guild_id = ? AND held_at IS NOT NULL "
+                "AND together_since IS NULL AND started_at >= ? RETURNING call_id",
+                (to_unix(now), guild_id, to_unix(since)),
+            )
+        return sorted({r[0] for r in rows})
 
     async def held_between(self, guild_id: int, start: datetime, end: datetime) -> list[Presence]:
         """Nights held whose call started in [start, end), by start."""
