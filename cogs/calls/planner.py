@@ -102,24 +102,31 @@ class CallPlanner:
             schedules = await self.scheduler.repo.for_guild(guild_id, PLANNED_KINDS)
             for call in guild_calls:
                 try:
-                    await self._plan(call, couple, schedules, changes[call.id])
+                    await self._plan(call, couple, schedules, changes[call.id], event=False)
                 except Exception:
                     log.exception("Could not plan call %s", call.id)
-        await self._events_missing({c.id: c for c in calls}, couples, changes)
+        await self._events_at_start({c.id: c for c in calls}, couples, changes)
 
-    async def _events_missing(
+    async def _events_at_start(
         self,
         calls: Mapping[int, Call],
         couples: Mapping[int, Couple],
         changes: Mapping[int, Mapping[datetime, CallChange]],
     ) -> None:
-        """At start: a stored event the server no longer has is made again (once, see events.py).
-        Only Discord's cache is read: no request unless one is missing."""
+        """At start, the events that need it: one the server no longer has (made again once, see
+        events.py), or one whose call's next occurrence changed while Closer was away (made for
+        the next). One read of the stored events and Discord's cache: no request otherwise. A call
+        without an event yet gets one at its next planning (a reminder, a change), not all at once."""
         if self.events is None:
             return
-        for row in await self.events.repo.live_events():
+        now = self.clock.now()
+        for row in await self.events.repo.all_events():
             call, couple = calls.get(row.call_id), couples.get(row.guild_id)
-            if call is None or couple is None or not self.events.missing(row):
+            if call is None or couple is None:
+                continue
+            item = next_call_time(call, changes.get(call.id, {}), now)
+            moved_on = item is None or item.original != row.occurrence_at
+            if not moved_on and not (not row.removed and self.events.missing(row)):
                 continue
             try:
                 await self._sync_event(call, couple, changes.get(call.id, {}))
@@ -170,6 +177,8 @@ class CallPlanner:
         couple: Couple,
         schedules: Sequence[Schedule],
         changes: Mapping[datetime, CallChange] | None = None,
+        *,
+        event: bool = True,
     ) -> None:
         now = self.clock.now()
         desired: dict[str, dict[str, Planned]] = {kind: {} for kind in PLANNED_KINDS}
@@ -207,7 +216,8 @@ class CallPlanner:
             )
         if call.active:
             await self._announce_shifts(call, couple, now)
-        await self._sync_event(call, couple, changes)
+        if event:
+            await self._sync_event(call, couple, changes)
 
     async def _after(self, call: Call, couple: Couple, item: CallTime) -> datetime | None:
         """When the memory prompt comes: ``memory_after`` minutes after the start, or with a linked

@@ -264,3 +264,16 @@ async def test_a_bad_length_is_refused_and_nothing_is_planned(
     assert events(fake, march) == []
     assert closer.bot is not None
     assert await closer.bot.get_cog("CallCog").repo.active(march.guild.id) == []  # type: ignore[union-attr]
+
+
+async def test_a_call_that_passed_while_closer_was_away_gets_the_next_event_at_start(
+    march: People, fake: Fake, closer: Closer
+) -> None:
+    await schedule(fake, march)
+    await closer.stop()
+    closer.clock.set(FRIDAY + timedelta(hours=3))
+    await closer.start()
+    await fake.idle()
+    assert [e.start_time for e in events(fake, march)] == [FRIDAY, FRIDAY + WEEK]
+    await closer.restart()
+    assert [e.start_time for e in events(fake, march)] == [FRIDAY, FRIDAY + WEEK]

@@ -121,10 +121,11 @@ class CallRoomRepository:
         row = await self.db.fetchone("SELECT * FROM call_events WHERE call_id = ?", (call_id,))
         return _event(row) if row else None
 
-    async def live_events(self) -> list[CallEvent]:
-        """Every event Closer keeps (to check at start that each is still there)."""
+    async def all_events(self) -> list[CallEvent]:
+        """Every call's event row (checked at start against Discord and the calls)."""
         rows = await self.db.fetchall(
-            "SELECT * FROM call_events WHERE state = 'live' AND event_id IS NOT NULL ORDER BY guild_id"
+            "SELECT e.* FROM call_events e JOIN couples k USING (guild_id) WHERE k.removed_at IS NULL "
+            "ORDER BY e.guild_id"
         )
         return [_event(r) for r in rows]
 
