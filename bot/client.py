@@ -62,10 +62,14 @@ class CloserTree(app_commands.CommandTree):
 
 
 def intents() -> discord.Intents:
-    """Only the GUILDS intent: Closer works through interactions and REST, so it needs no
-    privileged intent (no members, no message content, no presences)."""
+    """GUILDS, GUILD_VOICE_STATES and GUILD_SCHEDULED_EVENTS: Closer works through interactions
+    and REST, so it needs no privileged intent (no members, no message content, no presences).
+    Voice states tell it when both partners are in a couple's linked call room; scheduled events
+    tell it when a partner deleted a call's event in Discord (so it isn't made again)."""
     chosen = discord.Intents.none()
     chosen.guilds = True
+    chosen.voice_states = True
+    chosen.guild_scheduled_events = True
     return chosen
 
 

@@ -67,6 +67,9 @@ class Closer:
         )
 
     async def start(self) -> CloserBot:
+        # Discord's "now" is the controlled clock too (what its rules compare with, e.g. a scheduled
+        # event must start in the future), as in production where both are the real time.
+        self.fake.world.clock = self.clock.now
         bot = CloserBot(
             self.settings(),
             clock=self.clock,

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.checks import couple_for, current, partner_only
 from bot.client import CloserBot
 from bot.db.models import Couple, Partner
+from bot.db.repositories.call_rooms import CallRoomRepository
 from bot.db.repositories.calls import Call, CallRepository
 from bot.errors import UserError
 from bot.feature import Feature
@@ -32,10 +33,14 @@ from cogs.calls.embeds import (
     describe_call,
     list_entry,
     next_card,
+    room_reply,
     skipped_notice,
     skipped_reply,
 )
+from cogs.calls.events import CallEvents
+from cogs.calls.nights import parse_length
 from cogs.calls.planner import CallPlanner
+from cogs.calls.room import CallRoom
 from cogs.calls.rules import CallTime, parse_reminders, parse_when
 from cogs.calls.service import CallService
 from cogs.calls.views import MoveModal, ProposalButton, RsvpButton
@@ -54,9 +59,18 @@ class CallCog(
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
         self.repo = CallRepository(bot.db)
+        rooms = CallRoomRepository(bot.db)
+        self.room = CallRoom(bot, rooms, self.repo, bot.couples, bot.clock)
+        self.events = CallEvents(bot, rooms, bot.clock, self.room.room_of)
         # Looked up on each use (not bound once), so whether the memory book is there stays current.
         self.planner = CallPlanner(
-            self.repo, bot.scheduler, bot.couples, bot.clock, lambda: self.memory_book_planned()
+            self.repo,
+            bot.scheduler,
+            bot.couples,
+            bot.clock,
+            lambda: self.memory_book_planned(),
+            room=self.room,
+            events=self.events,
         )
         self.service = CallService(self.repo, self.planner, bot.clock, bot.scheduler.messenger)
         self.deliveries = CallDeliveries(self.service, bot.registry, lambda: self.memory_book_loaded())
@@ -81,7 +95,19 @@ class CallCog(
         )
 
     async def loaded(self) -> None:
+        await self.room.load()
         self.bot.after_ready("plan-calls", self.planner.plan_everything)
+        self.bot.after_ready("call-rooms", self.room.catch_up)
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        await self.room.voice_update(member, before, after)  # nothing at all unless a linked room
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
+        await self.events.deleted(event)
 
     def memory_book_planned(self) -> bool:
         return MEMORY_EXTENSION in self.bot.extension_names or MEMORY_EXTENSION in self.bot.extensions
@@ -141,6 +167,7 @@ class CallCog(
         weekday="The day of the week for your call",
         time="The time, in your own time zone, like 20:00",
         reminders="Minutes before the call, comma-separated (default 60; up to 5; none for no reminders)",
+        length="How long the call lasts, like 90 or 1h30 (default 1 hour): the event's end in Discord",
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
     @partner_only()
@@ -150,11 +177,13 @@ class CallCog(
         weekday: app_commands.Choice[int],
         time: Clock,
         reminders: app_commands.Range[str, 1, 60] | None = None,
+        length: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
         """Set a weekly video-call night, with reminders before it."""
         couple, partner = current(interaction)
         minutes = parse_reminders(reminders)
-        call, first = await self.service.add_weekly(couple, partner, weekday.value, time, minutes)
+        lasts = parse_length(length)
+        call, first = await self.service.add_weekly(couple, partner, weekday.value, time, minutes, lasts)
         await self._created(
             interaction,
             couple,
@@ -168,6 +197,7 @@ class CallCog(
     @app_commands.describe(
         when="In your time zone: YYYY-MM-DD HH:MM, tomorrow 20:00, or a weekday like friday 20:30",
         reminders="Minutes before the call, comma-separated (default 60; up to 5; none for no reminders)",
+        length="How long the call lasts, like 90 or 1h30 (default 1 hour): the event's end in Discord",
     )
     @partner_only()
     async def plan_call(
@@ -175,6 +205,7 @@ class CallCog(
         interaction: discord.Interaction,
         when: app_commands.Range[str, 1, 40],
         reminders: app_commands.Range[str, 1, 60] | None = None,
+        length: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
         """Plan a one-off video call."""
         couple, partner = current(interaction)
@@ -182,7 +213,8 @@ class CallCog(
         zone = couple.zone_of(partner, now)
         start = parse_when(when, now, zone)
         minutes = parse_reminders(reminders)
-        call, first = await self.service.add_once(couple, partner, start, zone.key, minutes)
+        lasts = parse_length(length)
+        call, first = await self.service.add_once(couple, partner, start, zone.key, minutes, lasts)
         await self._created(
             interaction,
             couple,
@@ -205,8 +237,9 @@ class CallCog(
             )
         call, item = found
         rsvps = await self.repo.rsvps(call.id, item.original)
+        note = await self.service.event_note(couple, call, item)
         await interaction.response.send_message(
-            embed=next_card(couple, call, item, now, rsvps), ephemeral=True
+            embed=next_card(couple, call, item, now, rsvps, note), ephemeral=True
         )
 
     @app_commands.command(name="list")
@@ -217,9 +250,10 @@ class CallCog(
 
     async def list_page(self, interaction: discord.Interaction, page: int, arg: str) -> Page:
         couple = await couple_for(interaction)
+        now = self.bot.clock.now()
         rows = [
-            list_entry(call, item, skipped)
-            for call, item, skipped in await self.service.listing(couple, self.bot.clock.now())
+            list_entry(call, item, skipped, await self.service.last_night(call, now), now)
+            for call, item, skipped in await self.service.listing(couple, now)
         ]
         page, pages = clamp_page(page, len(rows), PER_PAGE)
         card = embed("Your calls 📞")
@@ -231,6 +265,21 @@ class CallCog(
             text=f"Page {page + 1} of {pages} · /call skip skips the next one, /call cancel stops one"
         )
         return Page(card, page, pages)
+
+    @app_commands.command(name="room")
+    @app_commands.describe(channel="The voice channel you two call in (leave empty to unlink your room)")
+    @partner_only()
+    async def room_(
+        self, interaction: discord.Interaction, channel: discord.abc.GuildChannel | None = None
+    ) -> None:
+        """Link the voice channel you call in: Closer sees when you're both there."""
+        couple, partner = current(interaction)
+        await self.room.link(couple, channel, partner.user_id)
+        await interaction.response.send_message(
+            room_reply(channel.name if channel else None, self.events.why_not(couple.guild_id)),
+            ephemeral=True,
+        )
+        await self.planner.room_changed(couple)
 
     @app_commands.command(name="skip")
     @app_commands.rename(call_id="id")

@@ -98,6 +98,10 @@ class CallDeliveries:
         call, original, start = live
         couple = occurrence.couple
         assert couple is not None
+        room = self.planner.room
+        if room is not None and await room.both_in(call, original):
+            occurrence.notes.append("both were in your room already")
+            return None
         # A reminder moved out of someone's quiet hours says how long it really is until the call.
         minutes = max(1, round((start - occurrence.scheduled_at).total_seconds() / 60))
         card = reminder_card(couple, start, minutes, await self.repo.rsvps(call.id, original))

@@ -12,10 +12,12 @@ from typing import Any
 import discord
 
 from bot.db.models import Couple, Partner
+from bot.db.repositories.call_rooms import Presence
 from bot.db.repositories.calls import Call
 from bot.planning import sleeping_partners, ts
 from bot.timeutil import WEEKDAY_NAMES, format_clock
 from bot.ui.embeds import FIELD_VALUE_LIMIT, chunks, clip, embed
+from cogs.calls.nights import format_length, together_text
 from cogs.calls.rules import (
     CallTime,
     PartnerTime,
@@ -135,7 +137,8 @@ def created_reply(
 ) -> str:
     text = (
         f"{headline}\nFirst: {ts(first.start, 'F')} ({ts(first.start, 'R')}).\n"
-        f"{times_lines(couple, first.start)}\nReminders: {format_reminders(call.reminders)}."
+        f"{times_lines(couple, first.start)}\nReminders: {format_reminders(call.reminders)}. "
+        f"Length: {format_length(call.length)}."
     )
     return (
         text + reminders_note(couple, call, first, setter, now) + quiet_warning(couple, first.start, setter)
@@ -152,7 +155,7 @@ def created_notice(couple: Couple, call: Call, first: CallTime, setter: Partner,
 
 
 def next_card(
-    couple: Couple, call: Call, item: CallTime, now: datetime, rsvps: dict[int, str]
+    couple: Couple, call: Call, item: CallTime, now: datetime, rsvps: dict[int, str], note: str | None = None
 ) -> discord.Embed:
     card = embed(
         "Your next call 📞",
@@ -163,11 +166,19 @@ def next_card(
     if item.status == "moved":
         about += f" · moved from {ts(item.original, 'f')}"
     card.add_field(name=f"Call #{call.id}", value=about, inline=False)
+    if note:
+        card.add_field(name="Not in the server's Events", value=note, inline=False)
     card.set_footer(text=f"Reminders: {format_reminders(call.reminders)} · " + rsvp_line(couple, rsvps))
     return card
 
 
-def list_entry(call: Call, item: CallTime, skipped: CallTime | None) -> str:
+def list_entry(
+    call: Call,
+    item: CallTime,
+    skipped: CallTime | None,
+    night: Presence | None = None,
+    now: datetime | None = None,
+) -> str:
     line = (
         f"**{call_title(call)}** · {describe_call(call)}\nNext: {ts(item.start, 'F')} ({ts(item.start, 'R')})"
     )
@@ -175,7 +186,26 @@ def list_entry(call: Call, item: CallTime, skipped: CallTime | None) -> str:
         line += " · moved"
     if skipped is not None and skipped.skipped:
         line += f"\n⏭️ Skipping {ts(skipped.start, 'D')}"
+    if night is not None and now is not None:
+        line += f"\n✅ Held {ts(night.started_at, 'D')}: {together_text(night.seconds(now))} together"
     return line + f"\nReminders: {format_reminders(call.reminders)}"
+
+
+def room_reply(room: str | None, why_no_events: str | None) -> str:
+    """/call room's answer: what linking (or unlinking) the room changes."""
+    if room is None:
+        return (
+            "🔊 Your room is unlinked. Call nights work as before: the memory prompt comes an hour "
+            "after the call starts."
+        )
+    text = (
+        f"🔊 Linked **{room}** as your room. During a call night, when you're both there, Closer "
+        "marks the call as held and counts your time together, reminders stop, and the memory prompt "
+        "comes a few minutes after you've both left (none if you weren't there together)."
+    )
+    if why_no_events:
+        return text + f"\n{why_no_events}"
+    return text + " Your calls' events in the server's Events now point to it."
 
 
 def skipped_reply(item: CallTime, following: CallTime | None) -> str:

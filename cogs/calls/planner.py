@@ -6,6 +6,10 @@ call, or an occurrence moved by an accepted proposal, is a one-off of the same k
 (``call_prep``) and heads-ups about clock changes and trips (``call_notice``) are one-offs planned
 from the call's rows, a few days ahead; a post that was already handled is never planned again.
 
+With a linked voice room (:mod:`cogs.calls.room`) the memory prompt waits for the night in the
+room: a few minutes after both have left, and none when they weren't there together. Each call's
+scheduled event (:mod:`cogs.calls.events`) follows its next occurrence, planned here too.
+
 The posts around a call land when both partners are awake: a reminder that would come while one
 of them sleeps comes at the end of the last stretch they were both awake, the memory prompt at
 the next one, the idea the day before at a moment they both are.
@@ -21,13 +25,18 @@ from functools import partial
 
 from bot.clock import Clock
 from bot.db.models import Couple, Schedule
+from bot.db.repositories.call_rooms import CallEvent
 from bot.db.repositories.calls import Call, CallChange, CallRepository
 from bot.db.repositories.couples import CoupleRepository
-from bot.planning import KEEP_HANDLED, Planned, rows_by_server, sync_once
+from bot.planning import KEEP_HANDLED, Planned, rows_by_server, shared_moment_after, sync_once
 from bot.scheduler import Scheduler
 from bot.timeutil import to_unix, zone_info
 from cogs.calls.embeds import shift_text, trip_text
+from cogs.calls.events import CallEvents
+from cogs.calls.nights import AFTER_LEAVING
+from cogs.calls.room import CallRoom
 from cogs.calls.rules import (
+    AFTER_REACH,
     KIND_AFTER,
     KIND_CALL,
     KIND_NOTICE,
@@ -37,6 +46,7 @@ from cogs.calls.rules import (
     LOOKBACK,
     PLAN_AHEAD,
     PLANNED_KINDS,
+    CallTime,
     after_time,
     clock_shifts,
     format_minutes,
@@ -60,42 +70,80 @@ class CallPlanner:
         couples: CoupleRepository,
         clock: Clock,
         memory_book: Callable[[], bool],
+        room: CallRoom | None = None,
+        events: CallEvents | None = None,
     ) -> None:
         self.repo = repo
         self.scheduler = scheduler
         self.couples = couples
         self.clock = clock
         self.memory_book = memory_book
+        self.room = room
+        self.events = events
         self._locks: dict[int, asyncio.Lock] = {}
+        if room is not None:
+            room.replan = self.plan
 
     def lock(self, guild_id: int) -> asyncio.Lock:
         return self._locks.setdefault(guild_id, asyncio.Lock())
 
     async def plan_everything(self) -> None:
-        """At start: plan every call again (posts whose planning moment passed while Closer was
-        down). One read of each server's schedules; only missing or stale posts are written."""
+        """At start: plan again the calls of the servers whose planning moment passed while Closer
+        was down (or that were never planned), and check the events that may need it. A restart
+        with nothing changed and no event reads no call."""
         since = self.clock.now() - KEEP_HANDLED
         stale = await self.scheduler.marks.stale_among(await self.repo.active_guild_ids(since), PLANNED_KINDS)
-        if not stale:
-            return  # a restart with nothing changed reads no call
-        couples = await self.couples.paired_in(stale)
+        events = await self.events.repo.all_events() if self.events is not None else []
+        servers = sorted(set(stale) | {row.guild_id for row in events})
+        if not servers:
+            return
+        couples = await self.couples.paired_in(servers)
         by_guild = await rows_by_server(
-            stale,
+            servers,
             partial(self.repo.all_active, since),
             partial(self.repo.all_active, since),
             lambda c: c.guild_id,
         )
         changes = await self.repo.changes_of([c.id for calls in by_guild.values() for c in calls])
-        for guild_id, guild_calls in by_guild.items():
+        for guild_id in stale:
             couple = couples.get(guild_id)
             if couple is None:
                 continue
             schedules = await self.scheduler.repo.for_guild(guild_id, PLANNED_KINDS)
-            for call in guild_calls:
+            for call in by_guild[guild_id]:
                 try:
-                    await self._plan(call, couple, schedules, changes[call.id])
+                    await self._plan(call, couple, schedules, changes[call.id], event=False)
                 except Exception:
                     log.exception("Could not plan call %s", call.id)
+        calls = {c.id: c for guild_calls in by_guild.values() for c in guild_calls}
+        await self._events_at_start(events, calls, couples, changes)
+
+    async def _events_at_start(
+        self,
+        events: Sequence[CallEvent],
+        calls: Mapping[int, Call],
+        couples: Mapping[int, Couple],
+        changes: Mapping[int, Mapping[datetime, CallChange]],
+    ) -> None:
+        """At start, the events that need it: one the server no longer has (made again once, see
+        events.py), or one whose call's next occurrence changed while Closer was away (made for
+        the next). One read of the stored events and Discord's cache: no request otherwise. A call
+        without an event yet gets one at its next planning (a reminder, a change), not all at once."""
+        if self.events is None:
+            return
+        now = self.clock.now()
+        for row in events:
+            call, couple = calls.get(row.call_id), couples.get(row.guild_id)
+            if call is None or couple is None:
+                continue
+            item = next_call_time(call, changes.get(call.id, {}), now)
+            moved_on = item is None or item.original != row.occurrence_at
+            if not moved_on and not (not row.removed and self.events.missing(row)):
+                continue
+            try:
+                await self._sync_event(call, couple, changes.get(call.id, {}))
+            except Exception:
+                log.exception("Could not check the event of call %s", call.id)
 
     async def arm_weekly(self, call: Call) -> None:
         """The weekly call's own recurring schedule: its call-time card every week."""
@@ -141,6 +189,8 @@ class CallPlanner:
         couple: Couple,
         schedules: Sequence[Schedule],
         changes: Mapping[datetime, CallChange] | None = None,
+        *,
+        event: bool = True,
     ) -> None:
         now = self.clock.now()
         desired: dict[str, dict[str, Planned]] = {kind: {} for kind in PLANNED_KINDS}
@@ -160,7 +210,7 @@ class CallPlanner:
                         f"Call reminder ({format_minutes(minutes)} before)",
                         {**base, "minutes": minutes},
                     )
-                after = after_time(item.start, call.memory_after, couple)
+                after = await self._after(call, couple, item)
                 if self.memory_book() and after is not None:
                     desired[KIND_AFTER][name] = Planned(after, "Memory prompt after your call", base)
                 prep = prep_time(item.start, zone, couple)
@@ -178,11 +228,47 @@ class CallPlanner:
             )
         if call.active:
             await self._announce_shifts(call, couple, now)
+        if event:
+            await self._sync_event(call, couple, changes)
+
+    async def _after(self, call: Call, couple: Couple, item: CallTime) -> datetime | None:
+        """When the memory prompt comes: ``memory_after`` minutes after the start, or with a linked
+        room a few minutes after both have left it (none when they weren't there together)."""
+        if self.room is None or self.room.room_of(call.guild_id) is None:
+            return after_time(item.start, call.memory_after, couple)
+        night = await self.room.night(call, item.original)
+        if night is None or not night.held or night.together or night.left_at is None:
+            return None
+        return shared_moment_after(night.left_at + AFTER_LEAVING, couple, AFTER_REACH)
+
+    async def _sync_event(
+        self, call: Call, couple: Couple, changes: Mapping[datetime, CallChange] | None
+    ) -> None:
+        """The call's scheduled event follows its next occurrence (never fails the planning)."""
+        if self.events is None:
+            return
+        try:
+            if changes is None:
+                changes = await self.repo.changes(call.id)
+            item = next_call_time(call, changes, self.clock.now()) if call.active else None
+            await self.events.sync(call, item, couple.channel_id)
+        except Exception:
+            log.exception("Could not keep the event of call %s", call.id)
 
     async def cancel(self, call: Call) -> None:
-        """Every post of a cancelled call, the weekly schedule included."""
+        """Every post of a cancelled call, the weekly schedule included, and its event."""
         for kind in KINDS:
             await self.scheduler.cancel_where(call.guild_id, kind, f"{call.id}:")
+        if self.events is not None:
+            try:
+                await self.events.remove(call)
+            except Exception:
+                log.exception("Could not remove the event of call %s", call.id)
+
+    async def room_changed(self, couple: Couple) -> None:
+        """A room was linked or unlinked: every call's posts and event again."""
+        for call in await self.repo.active(couple.guild_id):
+            await self.plan(call, couple)
 
     # -- heads-ups about clock changes and trips ---------------------------------------------------
 

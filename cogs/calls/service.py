@@ -8,18 +8,20 @@ call (:mod:`cogs.calls.deliveries`), so a skipped, moved or cancelled occurrence
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import discord
 
 from bot.clock import Clock
 from bot.db.models import Couple, Partner
+from bot.db.repositories.call_rooms import Presence
 from bot.db.repositories.calls import Call, CallRepository, Proposal
 from bot.errors import UserError
 from bot.planning import tell_in_channel
 from bot.scheduler import Messenger
 from cogs.calls.embeds import next_line, proposal_card
+from cogs.calls.nights import DEFAULT_LENGTH, digest_text
 from cogs.calls.planner import CallPlanner
 from cogs.calls.rules import MAX_CALLS, CallTime, next_call_time, parse_when
 
@@ -104,7 +106,13 @@ class CallService:
             )
 
     async def add_weekly(
-        self, couple: Couple, partner: Partner, weekday: int, at: time, reminders: tuple[int, ...]
+        self,
+        couple: Couple,
+        partner: Partner,
+        weekday: int,
+        at: time,
+        reminders: tuple[int, ...],
+        length: int = DEFAULT_LENGTH,
     ) -> tuple[Call, CallTime]:
         """A weekly call in the setter's home zone, and its first occurrence."""
         call = await self._add(
@@ -116,15 +124,30 @@ class CallService:
             local_time=at,
             zone=partner.home_zone or couple.first.home_zone or "UTC",
             once_at=None,
+            length=length,
         )
         await self.planner.arm_weekly(call)
         return call, await self._planned(call, couple)
 
     async def add_once(
-        self, couple: Couple, partner: Partner, start: datetime, zone: str, reminders: tuple[int, ...]
+        self,
+        couple: Couple,
+        partner: Partner,
+        start: datetime,
+        zone: str,
+        reminders: tuple[int, ...],
+        length: int = DEFAULT_LENGTH,
     ) -> tuple[Call, CallTime]:
         call = await self._add(
-            couple, partner, reminders, kind="once", weekday=None, local_time=None, zone=zone, once_at=start
+            couple,
+            partner,
+            reminders,
+            kind="once",
+            weekday=None,
+            local_time=None,
+            zone=zone,
+            once_at=start,
+            length=length,
         )
         return call, await self._planned(call, couple)
 
@@ -139,6 +162,7 @@ class CallService:
         local_time: time | None,
         zone: str,
         once_at: datetime | None,
+        length: int,
     ) -> Call:
         await self.check_room(couple)
         return await self.repo.add(
@@ -151,6 +175,7 @@ class CallService:
             reminders=reminders,
             created_by=partner.user_id,
             now=self.clock.now(),
+            length=length,
         )
 
     async def _planned(self, call: Call, couple: Couple) -> CallTime:
@@ -317,5 +342,24 @@ class CallService:
         return [("📞 Call nights", text)]
 
     async def digest_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
+        """The digest's lines: the call nights held in the room this week, and the next call."""
+        lines = []
+        room = self.planner.room
+        if room is not None:
+            held = await room.repo.held_between(couple.guild_id, now - timedelta(days=7), now)
+            if held:
+                lines.append(("Call nights 📞", digest_text([night.seconds(now) for night in held])))
         line = await self.next_call_line(couple, now)
-        return [("Next video call 📞", line)] if line else []
+        return lines + ([("Next video call 📞", line)] if line else [])
+
+    async def last_night(self, call: Call, now: datetime) -> Presence | None:
+        """The call's latest night held in the room (for /call list)."""
+        room = self.planner.room
+        return await room.repo.last_held(call.id, now) if room is not None else None
+
+    async def event_note(self, couple: Couple, call: Call, item: CallTime) -> str | None:
+        """Why the next call isn't in the server's Events, when it isn't (for /call next)."""
+        events = self.planner.events
+        if events is None:
+            return None
+        return events.note(couple.guild_id, await events.repo.event(call.id), item)

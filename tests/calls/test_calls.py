@@ -590,6 +590,7 @@ async def test_status_shows_the_next_call_in_both_times(march: People, fake: Fak
         ("call list", {}),
         ("call skip", {}),
         ("call cancel", {"id": 1}),
+        ("call room", {}),
     ],
 )
 async def test_call_commands_refuse_outsiders_dms_and_unpaired_servers(

@@ -41,6 +41,7 @@ class Call:
     created_by: int
     created_at: datetime
     cancelled_at: datetime | None
+    length: int = 60  # minutes the call is planned to last
 
     @property
     def weekly(self) -> bool:
@@ -101,6 +102,7 @@ def _call(row: sqlite3.Row) -> Call:
         created_by=row["created_by"],
         created_at=from_unix(row["created_at"]),
         cancelled_at=_opt(row["cancelled_at"]),
+        length=row["length"],
     )
 
 
@@ -174,11 +176,12 @@ class CallRepository(CallArchive):
         reminders: tuple[int, ...],
         created_by: int,
         now: datetime,
+        length: int = 60,
     ) -> Call:
         async with self.db.transaction() as tx:
             row = await tx.fetchone(
                 "INSERT INTO calls (guild_id, kind, weekday, local_time, zone, once_at, reminders, created_by,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                " created_at, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
                 (
                     guild_id,
                     kind,
@@ -189,6 +192,7 @@ class CallRepository(CallArchive):
                     reminders_text(reminders),
                     created_by,
                     to_unix(now),
+                    length,
                 ),
             )
         assert row is not None
