@@ -32,25 +32,30 @@ async def test_a_sealed_letter_opens_once_and_the_writer_is_told_once(
     to reply; Alice is told once that he opened it; it can't be opened twice."""
     done = await write_letter(fake, couple.alice, "when you miss me", TITLE, SECRET)
     assert done.ephemeral
-    assert "Sealed" in done.text and "when you miss me" in done.text, done.text
+    assert "Sealed" in done.text, done.text
+    assert "when you miss me" in done.text
 
     # 04:00 in Los Angeles: Bob's quiet hours hold the news until 08:00 (16:00 UTC).
     assert "sealed letter" not in dm_text(fake, couple.bob)
     await closer.at(utc(2026, 11, 24, 16, 0))
     news = dm_text(fake, couple.bob)
     assert "alice left you a sealed letter: 'when you miss me'" in news
-    assert SECRET not in news and TITLE not in news
+    assert SECRET not in news
+    assert TITLE not in news
 
     await closer.at(utc(2026, 11, 24, 17, 0))
     shown = await fake.slash(couple.bob, "letter open")
     assert shown.ephemeral
-    assert "when you miss me" in shown.text and "from alice, written 24 Nov 2026" in shown.text
-    assert SECRET not in shown.text and TITLE not in shown.text
+    assert "when you miss me" in shown.text
+    assert "from alice, written 24 Nov 2026" in shown.text
+    assert SECRET not in shown.text
+    assert TITLE not in shown.text
     opened = await fake.select(shown, "Choose a letter to open", ["when you miss me"], couple.bob)
     await fake.idle()
     assert "it's in your DMs" in opened.text, opened.text
     [letter] = letter_dms(fake, couple.bob)
-    assert SECRET in letter.text and TITLE in letter.text
+    assert SECRET in letter.text
+    assert TITLE in letter.text
     assert "Reply with a letter" in letter.buttons
 
     told = [m for m in fake.dms(couple.alice) if "opened" in m.text]
@@ -68,7 +73,8 @@ async def test_a_sealed_letter_opens_once_and_the_writer_is_told_once(
 
     # It stays readable in /letter list, for both; it can no longer be changed.
     mine = await fake.slash(couple.bob, "letter list")
-    assert SECRET in mine.text and "opened" in mine.text
+    assert SECRET in mine.text
+    assert "opened" in mine.text
     theirs = await fake.slash(couple.alice, "letter list")
     assert "Opened by bob" in theirs.text
     assert await letter_ids(fake, couple.alice) == {}
@@ -89,7 +95,8 @@ async def test_reply_with_a_letter_from_the_dm(couple: People, fake: Fake, close
     await fake.idle()
     assert "Sealed" in done.text, done.text
     shown = await fake.slash(couple.alice, "letter open")
-    assert "whenever you like" in shown.text and "bob-reply-8812" not in shown.text
+    assert "whenever you like" in shown.text
+    assert "bob-reply-8812" not in shown.text
 
 
 async def test_edit_and_withdraw_until_it_is_read(couple: People, fake: Fake, closer: Closer) -> None:
@@ -104,13 +111,16 @@ async def test_edit_and_withdraw_until_it_is_read(couple: People, fake: Fake, cl
     changed = await fake.submit_modal(
         form, {"title": "Changed title", "letter": "changed-text-1203", "to_open": "2026-12-01"}, couple.alice
     )
-    assert "Changed" in changed.text and "Tuesday 01 December 2026" in changed.text, changed.text
+    assert "Changed" in changed.text, changed.text
+    assert "Tuesday 01 December 2026" in changed.text
     waiting = await fake.slash(couple.bob, "letter open")
     assert "arrives on Tuesday 01 December 2026" in waiting.text
-    assert "Changed title" not in waiting.text and "changed-text-1203" not in waiting.text
+    assert "Changed title" not in waiting.text
+    assert "changed-text-1203" not in waiting.text
 
     ask = await fake.slash(couple.alice, "letter withdraw", letter=letter_id)
-    assert ask.ephemeral and "Withdraw" in ask.buttons
+    assert ask.ephemeral
+    assert "Withdraw" in ask.buttons
     cancelled = await fake.click(ask, "Cancel", couple.alice)
     assert "Nothing was changed" in cancelled.text
     ask = await fake.slash(couple.alice, "letter withdraw", letter=letter_id)
@@ -134,17 +144,21 @@ async def test_a_delivered_capsule_can_no_longer_be_changed(
     await closer.at(utc(2026, 11, 26, 17, 0))  # 09:00 in Los Angeles
     assert len(letter_dms(fake, couple.bob)) == 1
     refused = await fake.slash(couple.alice, "letter withdraw", letter=letter_id)
-    assert refused.ephemeral and "already delivered" in refused.text
+    assert refused.ephemeral
+    assert "already delivered" in refused.text
     refused = await fake.slash(couple.alice, "letter edit", letter=letter_id)
-    assert refused.modal is None and "already delivered" in refused.text
+    assert refused.modal is None
+    assert "already delivered" in refused.text
 
 
 async def test_the_list_pages_when_long(couple: People, fake: Fake, closer: Closer) -> None:
     for n in range(6):
         await write_letter(fake, couple.alice, "when you miss me", f"Letter number {n}", f"text {n}")
     first = await fake.slash(couple.alice, "letter list")
-    assert "6 in all" in first.text and "Page 1 of 2" in first.text
-    assert "Letter number 5" in first.text and "Letter number 0" not in first.text
+    assert "6 in all" in first.text
+    assert "Page 1 of 2" in first.text
+    assert "Letter number 5" in first.text
+    assert "Letter number 0" not in first.text
     second = await fake.click(first, "Next", couple.alice)
     assert "Letter number 0" in second.text
     read = await fake.slash(
@@ -180,13 +194,15 @@ async def test_bad_to_open_is_refused_before_the_form(
     reply = await fake.slash(couple.alice, "letter write", to_open=to_open)
     assert reply.modal is None
     assert reply.ephemeral
-    assert said in reply.text and "`to_open`" in reply.text, reply.text
+    assert said in reply.text, reply.text
+    assert "`to_open`" in reply.text
 
 
 async def test_a_day_whose_morning_has_passed_is_refused(couple: People, fake: Fake, closer: Closer) -> None:
     closer.clock.set(utc(2026, 11, 24, 18, 0))  # 10:00 in Los Angeles: Bob's morning has passed
     reply = await fake.slash(couple.alice, "letter write", to_open="2026-11-24")
-    assert reply.modal is None and "already past 09:00" in reply.text
+    assert reply.modal is None
+    assert "already past 09:00" in reply.text
     ok = await fake.slash(couple.alice, "letter write", to_open="2026-11-25")
     assert ok.modal is not None
 
@@ -204,7 +220,9 @@ async def test_a_bad_form_gives_its_text_back(couple: People, fake: Fake, closer
     nothing saved, and the text written comes back so nothing is lost."""
     done = await write_letter(fake, couple.alice, "when you miss me", TITLE, SECRET, when="2026-13-01")
     assert done.ephemeral
-    assert "not a real date" in done.text and SECRET in done.text and "Nothing was saved" in done.text
+    assert "not a real date" in done.text
+    assert SECRET in done.text
+    assert "Nothing was saved" in done.text
     blank = await write_letter(fake, couple.alice, "when you miss me", TITLE, "   \n  ")
     assert "was empty" in blank.text
     long = await write_letter(fake, couple.alice, "when you miss me", TITLE, SECRET, when="x" * 100)
@@ -236,7 +254,8 @@ async def test_not_a_partner_cannot_write_open_or_forge_a_form(
         ("letter list", {}),
     ):
         reply = await fake.slash(couple.carol, command, **options)
-        assert reply.ephemeral and NOT_PARTNER in reply.text
+        assert reply.ephemeral
+        assert NOT_PARTNER in reply.text
     form = await fake.slash(couple.alice, "letter write", to_open="when you miss me")
     forged = await fake.submit_modal(form, {"title": "t", "letter": "carol-forgery"}, couple.carol)
     assert NOT_PARTNER in forged.text
@@ -245,7 +264,8 @@ async def test_not_a_partner_cannot_write_open_or_forge_a_form(
 
 async def test_before_pairing(closer: Closer, fake: Fake, people: People) -> None:
     reply = await fake.slash(people.alice, "letter write", to_open="when you miss me")
-    assert reply.modal is None and NO_COUPLE in reply.text
+    assert reply.modal is None
+    assert NO_COUPLE in reply.text
     await fake.slash(
         people.alice,
         "couple setup",
