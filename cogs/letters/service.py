@@ -161,7 +161,7 @@ class LetterService:
         if letter.capsule:
             await self.plan_capsule(couple, letter)
         else:
-            await self.scheduler.cancel_where(couple.guild_id, KIND_CAPSULE, f"{letter.id}")
+            await self.cancel(couple, KIND_CAPSULE, str(letter.id))
             if before.capsule:
                 await self.notice(couple, letter, "sealed", couple.other(writer.user_id))
         return letter
@@ -172,9 +172,15 @@ class LetterService:
         if letter is None:
             fresh = await self.repo.get(letter_id, couple.guild_id)
             raise UserError(self.too_late(couple, fresh or before))
-        await self.scheduler.cancel_where(couple.guild_id, KIND_CAPSULE, f"{letter.id}")
-        await self.scheduler.cancel_where(couple.guild_id, KIND_NOTICE, f"sealed:{letter.id}")
+        await self.cancel(couple, KIND_CAPSULE, str(letter.id))
+        await self.cancel(couple, KIND_NOTICE, f"sealed:{letter.id}")
         return letter
+
+    async def cancel(self, couple: Couple, kind: str, key: str) -> None:
+        """Drop one letter's schedule (by its exact key: letter 1's is not letter 12's)."""
+        schedule = await self.scheduler.repo.find(kind, couple.guild_id, key)
+        if schedule is not None:
+            await self.scheduler.cancel(schedule.id)
 
     # -- opening -----------------------------------------------------------------------------------
 

@@ -292,3 +292,20 @@ async def test_pair_helper_is_the_real_flow(fake: Fake, people: People, closer: 
     await pair(fake, people.alice, people.bob, people.channel, alice_zone=ALICE_ZONE, bob_zone=BOB_ZONE)
     done = await write_letter(fake, people.alice, "2026-11-25", TITLE, SECRET)
     assert "Wednesday 25 November 2026" in done.text
+
+
+async def test_withdrawing_one_letter_leaves_the_others_on_their_way(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Withdrawing letter 1 keeps letter 11's capsule (their keys share a beginning)."""
+    await write_letter(fake, couple.alice, "2026-12-01", "First", "first-text")
+    for n in range(9):
+        await write_letter(fake, couple.alice, "when you miss me", f"Sealed {n}", f"sealed {n}")
+    await write_letter(fake, couple.alice, "2026-12-02", "Eleventh", "eleventh-text-6612")
+    ids = await letter_ids(fake, couple.alice, "letter withdraw")
+    first = next(v for k, v in ids.items() if "First" in k)
+    ask = await fake.slash(couple.alice, "letter withdraw", letter=first)
+    await fake.click(ask, "Withdraw", couple.alice)
+    await closer.at(utc(2026, 12, 2, 17, 0))
+    [letter] = letter_dms(fake, couple.bob)
+    assert "eleventh-text-6612" in letter.text
