@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from emulator import Fake
 from tests.letters.helpers import letter_dms, write_letter
 from tests.support import Closer, People, restored_schedules
@@ -107,3 +109,36 @@ async def test_an_import_plans_the_capsules_again(couple: People, fake: Fake, cl
     before, after = await restored_schedules(closer, couple, ("letter_capsule",))
     assert before == after
     assert len(after) == 1
+
+
+@pytest.mark.allow_violations("dm.closed")
+async def test_closed_dms_get_a_note_in_the_channel_without_the_letter(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Bob's DMs are closed: the channel hears a letter came for him (no title, no text), and he
+    reads it in /letter list, where only he sees it."""
+    await write_letter(fake, couple.alice, "2026-12-01", "December", SECRET)
+    fake.close_dms(couple.bob)
+    await closer.at(utc(2026, 12, 1, 17, 0))
+    [note] = [m for m in fake.messages(couple.channel) if "letter from alice arrived" in m.text]
+    assert couple.bob.mention in note.content
+    assert SECRET not in note.text
+    assert "December" not in note.text
+    listed = await fake.slash(couple.bob, "letter list")
+    assert listed.ephemeral
+    assert SECRET in listed.text
+
+
+@pytest.mark.allow_violations("dm.closed")
+async def test_an_opened_letter_shows_in_the_reply_when_dms_are_closed(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    await write_letter(fake, couple.alice, "when you miss me", "Sealed", SECRET)
+    await closer.at(utc(2026, 11, 24, 17, 0))
+    fake.close_dms(couple.bob)
+    shown = await fake.slash(couple.bob, "letter open")
+    opened = await fake.select(shown, "Choose a letter to open", ["when you miss me"], couple.bob)
+    await fake.idle()
+    assert opened.ephemeral
+    assert "DMs are closed" in opened.text
+    assert SECRET in opened.text
