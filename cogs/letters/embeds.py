@@ -108,19 +108,32 @@ def nothing_sealed(couple: Couple, writer_id: int) -> str:
     )
 
 
-def opened_notice(couple: Couple, letter: Letter) -> str:
-    """What the writer is told, once: who opened which letter (never its text)."""
-    return (
-        f"💌 {couple.name_of(letter.to_user)} opened '{letter.occasion}' (your letter “{letter.title}”). "
-        "It stays in `/letter list`."
-    )
+def quoted(occasions: list[str]) -> str:
+    """ "'a'", "'a' and 'b'", "'a', 'b' and 'c'"."""
+    parts = [f"'{o}'" for o in occasions]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def sealed_notice(couple: Couple, letter: Letter) -> str:
-    """What the recipient is told of a new sealed letter: its occasion only."""
+def opened_notice(couple: Couple, letters: list[Letter]) -> str:
+    """What the writer is told, once: who opened which letters (never their text)."""
+    who = couple.name_of(letters[0].to_user)
+    if len(letters) == 1:
+        letter = letters[0]
+        return (
+            f"💌 {who} opened '{letter.occasion}' (your letter “{letter.title}”). It stays in `/letter list`."
+        )
+    return f"💌 {who} opened {quoted([letter.occasion or '' for letter in letters])}. They stay in `/letter list`."
+
+
+def sealed_notice(couple: Couple, letters: list[Letter]) -> str:
+    """What the recipient is told of new sealed letters: their occasions only."""
+    who = couple.name_of(letters[0].from_user)
+    occasions = quoted([letter.occasion or "" for letter in letters])
+    if len(letters) == 1:
+        return f"💌 {who} left you a sealed letter: {occasions}. Open it with `/letter open` when the moment is right."
     return (
-        f"💌 {couple.name_of(letter.from_user)} left you a sealed letter: '{letter.occasion}'. "
-        "Open it with `/letter open` when the moment is right."
+        f"💌 {who} left you {len(letters)} sealed letters: {occasions}. "
+        "Open them with `/letter open` when the moment is right."
     )
 
 

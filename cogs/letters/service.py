@@ -173,7 +173,6 @@ class LetterService:
             fresh = await self.repo.get(letter_id, couple.guild_id)
             raise UserError(self.too_late(couple, fresh or before))
         await self.cancel(couple, KIND_CAPSULE, str(letter.id))
-        await self.cancel(couple, KIND_NOTICE, f"sealed:{letter.id}")
         return letter
 
     async def cancel(self, couple: Couple, kind: str, key: str) -> None:
@@ -241,9 +240,22 @@ class LetterService:
                 log.exception("Could not plan letter %s of server %s", letter.id, couple.guild_id)
 
     async def notice(self, couple: Couple, letter: Letter, what: str, to: Partner | None) -> None:
-        """A short DM, once, through the DM budget: "a sealed letter waits" or "it was opened"."""
+        """A short DM, once, through the DM budget: "a sealed letter waits" or "it was opened".
+        News still waiting for the same partner (their quiet hours, the budget) takes this letter
+        too: five letters opened in a row make one message, not five."""
         if to is None:
             return
+        for waiting in await self.scheduler.repo.for_guild(couple.guild_id, KIND_NOTICE):
+            ids = [int(i) for i in waiting.payload.get("letters", [])]
+            if (
+                waiting.owner_id == to.user_id
+                and waiting.next_due is not None
+                and waiting.payload.get("what") == what
+            ):
+                await self.scheduler.repo.set_payload(
+                    waiting.id, {**waiting.payload, "letters": [*ids, letter.id]}
+                )
+                return
         schedule = await self.scheduler.once(
             KIND_NOTICE,
             guild_id=couple.guild_id,
@@ -252,7 +264,7 @@ class LetterService:
             label=f"Letter news for {to.display_name}",
             owner_id=to.user_id,
             personal=True,
-            payload={"letter": letter.id, "what": what},
+            payload={"letters": [letter.id], "what": what},
         )
         if schedule.fire_at is not None and schedule.fire_at <= self.clock.now():
             await self.scheduler.process(schedule.id)
@@ -278,15 +290,23 @@ class LetterService:
     async def deliver_notice(self, occurrence: Occurrence) -> Sent | None:
         couple = occurrence.couple
         owner = occurrence.schedule.owner_id
-        letter = await self.repo.get(int(occurrence.payload.get("letter", 0)))
-        if couple is None or owner is None or letter is None or letter.guild_id != couple.guild_id:
+        if couple is None or owner is None:
             return None
-        what = occurrence.payload.get("what")
-        if what == "opened":
-            return await occurrence.send_dm(owner, content=opened_notice(couple, letter))
-        if letter.opened_at is not None or letter.occasion is None:
-            return None  # opened (or made a capsule) before the news went: nothing to say
-        return await occurrence.send_dm(owner, content=sealed_notice(couple, letter))
+        letters = [
+            letter
+            for letter_id in occurrence.payload.get("letters", [])
+            if (letter := await self.repo.get(int(letter_id), couple.guild_id)) is not None
+        ]
+        if occurrence.payload.get("what") == "opened":
+            told = [letter for letter in letters if letter.from_user == owner and letter.opened_at]
+            text = opened_notice(couple, told) if told else None
+        else:
+            # Opened, withdrawn or made a capsule before the news went: those go unsaid.
+            waiting = [x for x in letters if x.to_user == owner and x.occasion and x.opened_at is None]
+            text = sealed_notice(couple, waiting) if waiting else None
+        if text is None:
+            return None
+        return await occurrence.send_dm(owner, content=text)
 
     async def send_opened(self, couple: Couple, letter: Letter) -> bool:
         """The opened letter to its recipient by DM, right away: they asked for it now, so no budget

@@ -309,3 +309,31 @@ async def test_withdrawing_one_letter_leaves_the_others_on_their_way(
     await closer.at(utc(2026, 12, 2, 17, 0))
     [letter] = letter_dms(fake, couple.bob)
     assert "eleventh-text-6612" in letter.text
+
+
+async def test_news_of_several_letters_comes_as_one_message(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Three letters written in Bob's night make one morning message; two opened in Alice's night
+    make one message at her morning."""
+    for occasion in ("when you miss me", "after a hard day", "when you can't sleep"):
+        await write_letter(fake, couple.alice, occasion, f"Title {occasion}", f"text of {occasion}")
+    await closer.at(utc(2026, 11, 24, 16, 0))
+    news = [m for m in fake.dms(couple.bob) if "sealed letter" in m.text]
+    assert len(news) == 1
+    assert (
+        "3 sealed letters: 'when you miss me', 'after a hard day' and 'when you can't sleep'" in news[0].text
+    )
+    assert "text of" not in news[0].text
+
+    await closer.at(utc(2026, 11, 24, 22, 30))  # 14:30 in Los Angeles, 23:30 in Berlin
+    shown = await fake.slash(couple.bob, "letter open")
+    await fake.select(shown, "Choose a letter to open", ["when you miss me"], couple.bob)
+    await fake.select(shown, "Choose a letter to open", ["after a hard day"], couple.bob)
+    await fake.idle()
+    assert len(letter_dms(fake, couple.bob)) == 2
+    assert [m for m in fake.dms(couple.alice) if "opened" in m.text] == []
+    await closer.at(utc(2026, 11, 25, 7, 0))  # 08:00 in Berlin
+    [told] = [m for m in fake.dms(couple.alice) if "opened" in m.text]
+    assert "bob opened 'when you miss me' and 'after a hard day'" in told.text
+    assert "text of" not in told.text
