@@ -248,17 +248,31 @@ class LetterCog(
             await interaction.response.send_message(embed=card, view=view, ephemeral=True)
 
     async def open_chosen(self, interaction: discord.Interaction, couple: Couple, letter_id: int) -> None:
+        """Open the chosen letter: it comes by DM, the list shows what is left, and a note says so."""
         partner = partner_of(couple, interaction)
         letter = await self.service.open(couple, partner, letter_id)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        if await self.service.send_opened(couple, letter):
+        await interaction.response.defer()  # the list is updated in place
+        by_dm = await self.service.send_opened(couple, letter)
+        sealed, coming = await self.service.waiting_for(couple, partner)
+        if sealed or coming:
             await interaction.edit_original_response(
-                content=f"💌 Opened “{letter.occasion}”: it's in your DMs, and always in `/letter list`."
+                embed=open_card(sealed, coming, couple), view=open_view(couple, sealed)
             )
         else:
+            other = couple.other(partner.user_id).user_id
             await interaction.edit_original_response(
-                content=f"💌 Opened “{letter.occasion}”. Your DMs are closed to me, so here it is (only you see this):",
+                content=nothing_sealed(couple, other), embed=None, view=None
+            )
+        if by_dm:
+            await interaction.followup.send(
+                f"💌 Opened “{letter.occasion}”: it's in your DMs, and always in `/letter list`.",
+                ephemeral=True,
+            )
+        else:
+            await interaction.followup.send(
+                f"💌 Opened “{letter.occasion}”. Your DMs are closed to me, so here it is (only you see this):",
                 embed=letter_card(letter, couple),
+                ephemeral=True,
             )
 
     @app_commands.command(name="read")

@@ -139,6 +139,7 @@ async def test_an_opened_letter_shows_in_the_reply_when_dms_are_closed(
     shown = await fake.slash(couple.bob, "letter open")
     opened = await fake.select(shown, "Choose a letter to open", ["when you miss me"], couple.bob)
     await fake.idle()
-    assert opened.ephemeral
-    assert "DMs are closed" in opened.text
-    assert SECRET in opened.text
+    [note] = opened.followups
+    assert note.ephemeral
+    assert "DMs are closed" in note.text
+    assert SECRET in note.text

@@ -45,6 +45,7 @@ async def test_a_sealed_letter_opens_once_and_the_writer_is_told_once(
 
     await closer.at(utc(2026, 11, 24, 17, 0))
     shown = await fake.slash(couple.bob, "letter open")
+    stale = await fake.slash(couple.bob, "letter open")  # the same list, open in another window
     assert shown.ephemeral
     assert "when you miss me" in shown.text
     assert "from alice, written 24 Nov 2026" in shown.text
@@ -52,7 +53,10 @@ async def test_a_sealed_letter_opens_once_and_the_writer_is_told_once(
     assert TITLE not in shown.text
     opened = await fake.select(shown, "Choose a letter to open", ["when you miss me"], couple.bob)
     await fake.idle()
-    assert "it's in your DMs" in opened.text, opened.text
+    assert "it's in your DMs" in opened.all_text, opened.all_text
+    assert "no sealed letters for you" in opened.text  # the list now shows what is left
+    assert opened.message is not None
+    assert opened.message.selects == []
     [letter] = letter_dms(fake, couple.bob)
     assert SECRET in letter.text
     assert TITLE in letter.text
@@ -63,7 +67,7 @@ async def test_a_sealed_letter_opens_once_and_the_writer_is_told_once(
     assert "bob opened 'when you miss me'" in told[0].text
     assert SECRET not in told[0].text
 
-    again = await fake.select(shown, "Choose a letter to open", ["when you miss me"], couple.bob)
+    again = await fake.select(stale, "Choose a letter to open", ["when you miss me"], couple.bob)
     assert "opened “when you miss me” already" in again.text
     await closer.at(utc(2026, 11, 25, 17, 0))
     assert len([m for m in fake.dms(couple.alice) if "opened" in m.text]) == 1
@@ -328,7 +332,9 @@ async def test_news_of_several_letters_comes_as_one_message(
 
     await closer.at(utc(2026, 11, 24, 22, 30))  # 14:30 in Los Angeles, 23:30 in Berlin
     shown = await fake.slash(couple.bob, "letter open")
-    await fake.select(shown, "Choose a letter to open", ["when you miss me"], couple.bob)
+    left = await fake.select(shown, "Choose a letter to open", ["when you miss me"], couple.bob)
+    assert "when you miss me" not in left.text
+    assert "after a hard day" in left.text
     await fake.select(shown, "Choose a letter to open", ["after a hard day"], couple.bob)
     await fake.idle()
     assert len(letter_dms(fake, couple.bob)) == 2
