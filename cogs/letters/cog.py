@@ -235,13 +235,14 @@ class LetterCog(
         """The sealed letters waiting for you: choose one to open when the moment is right."""
         couple, partner = current(interaction)
         sealed, coming = await self.service.waiting_for(couple, partner)
+        zone = couple.zone_of(partner, self.bot.clock.now())
         if not sealed and not coming:
             await interaction.response.send_message(
                 nothing_sealed(couple, couple.other(partner.user_id).user_id), ephemeral=True
             )
             return
-        view = open_view(couple, sealed)
-        card = open_card(sealed, coming, couple)
+        view = open_view(couple, sealed, zone)
+        card = open_card(sealed, coming, couple, zone)
         if view is None:
             await interaction.response.send_message(embed=card, ephemeral=True)
         else:
@@ -254,9 +255,10 @@ class LetterCog(
         await interaction.response.defer()  # the list is updated in place
         by_dm = await self.service.send_opened(couple, letter)
         sealed, coming = await self.service.waiting_for(couple, partner)
+        zone = couple.zone_of(partner, self.bot.clock.now())
         if sealed or coming:
             await interaction.edit_original_response(
-                embed=open_card(sealed, coming, couple), view=open_view(couple, sealed)
+                embed=open_card(sealed, coming, couple, zone), view=open_view(couple, sealed, zone)
             )
         else:
             other = couple.other(partner.user_id).user_id

@@ -5,6 +5,7 @@ never its title or text."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -82,13 +83,16 @@ def sealed_label(letter: Letter) -> str:
     return clip(letter.occasion or "", 100)
 
 
-def sealed_description(letter: Letter, couple: Couple) -> str:
-    return f"from {couple.name_of(letter.from_user)}, written {letter.written_at:%d %b %Y}"
+def sealed_description(letter: Letter, couple: Couple, zone: ZoneInfo) -> str:
+    """Who wrote it and the day they did, in the reader's zone (a select can't show timestamps)."""
+    return f"from {couple.name_of(letter.from_user)}, written {letter.written_at.astimezone(zone):%d %b %Y}"
 
 
-def open_card(sealed: list[Letter], coming: list[Letter], couple: Couple) -> discord.Embed:
+def open_card(sealed: list[Letter], coming: list[Letter], couple: Couple, zone: ZoneInfo) -> discord.Embed:
     """/letter open: the sealed letters waiting (occasion and day written), and capsules coming."""
-    lines = [f"• **{letter.occasion}** · {sealed_description(letter, couple)}" for letter in sealed[:25]]
+    lines = [
+        f"• **{letter.occasion}** · {sealed_description(letter, couple, zone)}" for letter in sealed[:25]
+    ]
     if len(sealed) > 25:
         lines.append(f"…and {len(sealed) - 25} more: open some first to see the rest.")
     text = "\n".join(lines) if lines else "No sealed letters are waiting for you right now."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Protocol, cast
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -123,14 +124,14 @@ class OpenLetterSelect(
         await letters(interaction).open_chosen(interaction, couple, int(values[0]))
 
 
-def open_view(couple: Couple, sealed: list[Letter]) -> discord.ui.View | None:
+def open_view(couple: Couple, sealed: list[Letter], zone: ZoneInfo) -> discord.ui.View | None:
     if not sealed:
         return None
     options = [
         discord.SelectOption(
             label=sealed_label(letter),
             value=str(letter.id),
-            description=sealed_description(letter, couple)[:100],
+            description=sealed_description(letter, couple, zone)[:100],
         )
         for letter in sealed[:25]
     ]

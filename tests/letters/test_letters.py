@@ -343,3 +343,14 @@ async def test_news_of_several_letters_comes_as_one_message(
     [told] = [m for m in fake.dms(couple.alice) if "opened" in m.text]
     assert "bob opened 'when you miss me' and 'after a hard day'" in told.text
     assert "text of" not in told.text
+
+
+async def test_the_day_written_is_the_readers_day(couple: People, fake: Fake, closer: Closer) -> None:
+    """Written at 03:00 UTC on 25 November, which is still the 24th in Los Angeles for Bob."""
+    closer.clock.set(utc(2026, 11, 25, 3, 0))
+    await write_letter(fake, couple.alice, "when you miss me", TITLE, SECRET)
+    shown = await fake.slash(couple.bob, "letter open")
+    assert "written 24 Nov 2026" in shown.text
+    assert shown.message is not None
+    [select] = shown.message.selects
+    assert select["options"][0]["description"] == "from alice, written 24 Nov 2026"
