@@ -49,6 +49,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.calls",
     "cogs.visits",
     "cogs.dates",
+    "cogs.letters",
     "cogs.data",
     "cogs.help",
 )

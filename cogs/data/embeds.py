@@ -31,6 +31,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "calls": ("call", "calls"),
     "visits": ("visit", "visits"),
     "dates": ("special date", "special dates"),
+    "letters": ("letter", "letters"),
     "schedules": ("scheduled post", "scheduled posts"),
     "kept_spaces": ("space kept for you", "spaces kept for you"),
     "couples": ("space", "spaces"),
@@ -51,6 +52,7 @@ RESTORED = (
     "calls",
     "visits",
     "dates",
+    "letters",
 )
 
 

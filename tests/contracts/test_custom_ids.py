@@ -84,6 +84,9 @@ RELEASED: list[tuple[str, str]] = [
         r"closer:welcome:(?P<guild>\d+):(?P<setting>question|checkin|quiet)",
     ),
     ("closer:goodnight:1579338025421373440:note:17", r"closer:goodnight:(?P<guild>\d+):note:(?P<index>\d+)"),
+    # Issue 19: letters for later, the choice of a sealed letter to open and "Reply with a letter".
+    ("closer:letter:open:1579338025421373440", r"closer:letter:open:(?P<guild>\d+)"),
+    ("closer:letter:reply:1579338025421373440:7", r"closer:letter:reply:(?P<guild>\d+):(?P<letter>\d+)"),
 ]
 
 RELEASED_FORMS: list[tuple[str, str]] = [
@@ -103,6 +106,9 @@ RELEASED_FORMS: list[tuple[str, str]] = [
     ("closer:modal:question-time", r"closer:modal:question\-time"),
     # Issue 14: the welcome's quiet-hours form.
     ("closer:modal:quiet:1579338025421373440", r"closer:modal:quiet:(?P<guild>\d+)"),
+    # Issue 19: letters for later, writing (also a reply from a DM) and changing one.
+    ("closer:modal:letter:write:1579338025421373440", r"closer:modal:letter:write:(?P<guild>\d+)"),
+    ("closer:modal:letter:edit:7", r"closer:modal:letter:edit:(?P<letter>\d+)"),
 ]
 
 

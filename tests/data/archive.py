@@ -12,6 +12,7 @@ from cogs.calls import archive as calls
 from cogs.checkins import archive as checkins
 from cogs.checkins.archive import SharingDoc
 from cogs.dates import archive as dates
+from cogs.letters import archive as letters
 from cogs.memories import archive as memories
 from cogs.questions import archive as questions
 from cogs.rituals import archive as rituals
@@ -29,6 +30,7 @@ SECTIONS: tuple[Section, ...] = (
     calls.SECTION,
     visits.SECTION,
     dates.SECTION,
+    letters.SECTION,
 )
 FORMAT = ArchiveFormat.of(SECTIONS)
 

@@ -111,6 +111,11 @@ _MINE: tuple[tuple[str, str, str], ...] = (
         "",  # two statements, see _delete_mine
     ),
     (
+        "letters",
+        "SELECT COUNT(*) FROM letters WHERE guild_id = :guild AND from_user = :user",
+        "DELETE FROM letters WHERE guild_id = :guild AND from_user = :user",
+    ),
+    (
         "memories",
         "SELECT COUNT(*) FROM memories WHERE guild_id = :guild AND author_id = :user",
         "",  # photos first, see _delete_mine
@@ -150,6 +155,7 @@ _SPACE: tuple[tuple[str, str], ...] = (
     ("calls", "SELECT COUNT(*) FROM calls WHERE guild_id = :guild"),
     ("visits", "SELECT COUNT(*) FROM visits WHERE guild_id = :guild"),
     ("dates", "SELECT COUNT(*) FROM special_dates WHERE guild_id = :guild"),
+    ("letters", "SELECT COUNT(*) FROM letters WHERE guild_id = :guild"),
     ("schedules", "SELECT COUNT(*) FROM schedules WHERE guild_id = :guild"),
 )
 
