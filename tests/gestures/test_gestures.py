@@ -31,7 +31,8 @@ async def test_gestures_in_the_night_come_as_one_morning_message(
     await closer.at(BOB_NIGHT)
     first = await nudge(fake, couple.alice, "thinking")
     assert first.ephemeral
-    assert "quiet hours" in first.text and "08:00 for them" in first.text, first.text
+    assert "quiet hours" in first.text, first.text
+    assert "08:00 for them" in first.text, first.text
     await fake.context_menu(couple.alice, "Thinking of you 💭", couple.bob)
     await nudge(fake, couple.alice, "thinking")
     await nudge(fake, couple.alice, "hug")
@@ -102,7 +103,8 @@ async def test_the_check_in_news_carries_a_gesture_back_in_one_tap(
     assert {"Thinking of you", "A hug"} <= set(news.buttons)
 
     reply = await fake.click(news, "A hug", couple.alice)
-    assert reply.ephemeral and reply.text.startswith("Sent 🤗"), reply.text
+    assert reply.ephemeral
+    assert reply.text.startswith("Sent 🤗"), reply.text
     (hug,) = gestures_to(fake, couple.bob)
     assert "🤗 alice sent you a hug." in hug.text
     # ... and Bob can answer that one in one tap too.
@@ -127,14 +129,16 @@ async def test_gestures_only_go_to_your_partner(couple: People, fake: Fake, clos
     await closer.at(BOTH_AWAKE)
     reply = await fake.context_menu(couple.alice, "Thinking of you 💭", couple.carol)
     assert reply.ephemeral
-    assert "carol isn't your partner here" in reply.text and "goes to bob" in reply.text
+    assert "carol isn't your partner here" in reply.text
+    assert "goes to bob" in reply.text
     reply = await fake.context_menu(couple.alice, "Thinking of you 💭", couple.alice)
     assert "on your partner, bob" in reply.text
     reply = await fake.context_menu(couple.carol, "Thinking of you 💭", couple.bob)
     assert "Only the two partners" in reply.text
     reply = await nudge(fake, couple.carol, "hug")
     assert "Only the two partners" in reply.text
-    assert gestures_to(fake, couple.bob) == [] and gestures_to(fake, couple.alice) == []
+    assert gestures_to(fake, couple.bob) == []
+    assert gestures_to(fake, couple.alice) == []
 
 
 async def test_before_pairing_gestures_explain_how_to_start(
