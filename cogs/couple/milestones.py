@@ -205,8 +205,11 @@ class Milestones:
         )
 
     async def replan(self, couple: Couple) -> None:
-        """Zones or quiet hours changed, or an import restored the space."""
-        await self.plan(couple)
+        """Zones or quiet hours changed, or an import restored the space (no start date: nothing
+        was ever planned, nothing to do)."""
+        together = await self.repo.get(couple.guild_id)
+        if together is not None:
+            await self.plan(couple, together)
 
     async def plan_everything(self) -> None:
         """Once ready: plan the couples whose plan may have gone stale while Closer was down."""

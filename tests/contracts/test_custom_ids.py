@@ -84,6 +84,11 @@ RELEASED: list[tuple[str, str]] = [
         r"closer:welcome:(?P<guild>\d+):(?P<setting>question|checkin|quiet)",
     ),
     ("closer:goodnight:1579338025421373440:note:17", r"closer:goodnight:(?P<guild>\d+):note:(?P<index>\d+)"),
+    # Issue 19: a gesture in one tap (on a gesture DM and on the check-in news).
+    (
+        "closer:gesture:1579338025421373440:hug",
+        r"closer:gesture:(?P<guild>\d+):(?P<kind>thinking|hug|miss|call|proud)",
+    ),
 ]
 
 RELEASED_FORMS: list[tuple[str, str]] = [
