@@ -43,6 +43,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.lovelanguage",
     "cogs.appreciate",
     "cogs.win",
+    "cogs.gestures",
     "cogs.digest",
     "cogs.memories",
     "cogs.rituals",

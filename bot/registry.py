@@ -5,8 +5,9 @@ buttons, forms, confirmations, pages, hooks, sections, context menus, its part o
 :meth:`Registry.add` applies it as a whole and :meth:`Registry.remove` takes all of it back, so
 unloading a cog leaves nothing behind.
 
-Features never import each other: they talk through :class:`Hook` events (``emit``) and add lines
-to each other's posts through :class:`Place` sections.
+Features never import each other: they talk through :class:`Hook` events (``emit``), add lines
+to each other's posts through :class:`Place` sections and buttons to each other's messages
+through :class:`Slot` buttons.
 """
 
 from __future__ import annotations
@@ -57,9 +58,16 @@ class Place(StrEnum):
     ZONE_SET = "zone_set"
 
 
+class Slot(StrEnum):
+    """Messages other features add buttons to: ``(couple, receiver id) -> items``."""
+
+    CHECKIN_NEWS = "checkin_news"  # a partner's check-in news, by DM: a reply in one tap
+
+
 Handler = Callable[..., Awaitable[None]]
 Section = Callable[[Couple, datetime], Awaitable[list[tuple[str, str]]]]
 DynamicItemType = type[discord.ui.DynamicItem[Any]]
+Buttons = Callable[[Couple, int], Sequence[discord.ui.Item[Any]]]
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,7 @@ class Contribution:
     hooks: Sequence[tuple[Hook, Handler]] = ()
     sections: Sequence[tuple[Place, Section]] = ()
     menus: Sequence[app_commands.ContextMenu] = ()
+    buttons: Sequence[tuple[Slot, Buttons]] = ()  # buttons in other features' messages
     archive: Sequence[ArchivePart[Any]] = ()  # its part of /data export and /data import
 
 
@@ -92,6 +101,7 @@ class Registry:
         self.pages: dict[str, PageSource] = {}
         self._hooks: dict[Hook, list[Handler]] = {}
         self._sections: dict[Place, list[Section]] = {}
+        self._buttons: dict[Slot, list[Buttons]] = {}
         self._modals: dict[str, type[PersistentModal]] = {}
 
     # -- a feature's contribution, added and removed as a whole -----------------------------------
@@ -116,6 +126,8 @@ class Registry:
             self._sections.setdefault(place, []).append(section)
         for menu in contribution.menus:
             self._bot.tree.add_command(menu)
+        for slot, buttons in contribution.buttons:
+            self._buttons.setdefault(slot, []).append(buttons)
 
     def remove(self, owner: str) -> None:
         contribution = self._owners.pop(owner, None)
@@ -141,6 +153,9 @@ class Registry:
                 self._sections[place].remove(section)
         for menu in contribution.menus:
             self._bot.tree.remove_command(menu.name, type=menu.type)
+        for slot, buttons in contribution.buttons:
+            if buttons in self._buttons.get(slot, []):
+                self._buttons[slot].remove(buttons)
 
     def owners(self) -> dict[str, Contribution]:
         return dict(self._owners)
@@ -166,6 +181,17 @@ class Registry:
             except Exception:
                 log.exception("Section %r of %s failed", place, getattr(section, "__qualname__", section))
         return lines
+
+    def buttons(self, slot: Slot, couple: Couple, receiver_id: int) -> list[discord.ui.Item[Any]]:
+        """Every feature's buttons for ``slot`` in a message to ``receiver_id``; one failing
+        feature never breaks the message."""
+        items: list[discord.ui.Item[Any]] = []
+        for buttons in self._buttons.get(slot, []):
+            try:
+                items.extend(buttons(couple, receiver_id))
+            except Exception:
+                log.exception("Buttons for %r of %s failed", slot, getattr(buttons, "__qualname__", buttons))
+        return items
 
     # -- forms -------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from bot.client import CloserBot
 from bot.db.repositories.checkins import CheckinRepository, Sharing
 from bot.errors import UserError
 from bot.feature import Feature
-from bot.registry import Contribution, Hook, Place
+from bot.registry import Contribution, Hook, Place, Slot
 from bot.timeutil import discord_timestamp, format_clock, parse_clock
 from cogs.checkins.archive import CheckinsArchive
 from cogs.checkins.embeds import ask_content, saved_content, sharing_set, texts
@@ -33,6 +33,9 @@ class CheckinCog(
         self.bot = bot
         repo = CheckinRepository(bot.db)
         self.service = CheckinService(repo, bot.scheduler, bot.schedules, bot.clock, ask_items)
+        self.service.news.replies = lambda couple, receiver: bot.registry.buttons(
+            Slot.CHECKIN_NEWS, couple, receiver
+        )
         self.archive = CheckinsArchive(repo)
 
     def contribution(self) -> Contribution:

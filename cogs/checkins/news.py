@@ -15,13 +15,18 @@ gentle note when low or silent days last. No interaction handling.
   quiet hours and exactly-once apply. The news may travel inside another DM to the receiver
   (``attach``) once it has settled, unless it carries an idea: ideas and notes are private and
   never ride in a message that could fall back to the shared channel.
+- The news carries other features' buttons (``Slot.CHECKIN_NEWS``: a gesture back, in one tap),
+  given by the cog as :attr:`PartnerNews.replies`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import discord
 
 from bot.clock import Clock
 from bot.content import load
@@ -40,6 +45,9 @@ NOTE = "checkin_note"  # a gentle note after three low or silent days (key names
 
 SETTLE = timedelta(minutes=15)
 
+# Other features' buttons for the news DM to a receiver: (couple, receiver id) -> items.
+Replies = Callable[[Couple, int], Sequence[discord.ui.Item[Any]]]
+
 
 def share_key(user_id: int, day: date) -> str:
     return f"{user_id}:{day.isoformat()}"
@@ -55,6 +63,17 @@ class PartnerNews:
         self.scheduler = scheduler
         self.schedules = schedules
         self.clock = clock
+        self.replies: Replies = lambda couple, receiver_id: ()
+
+    def reply_view(self, couple: Couple, receiver_id: int) -> dict[str, Any]:
+        """``view=`` with the buttons other features add to the news (none: no view)."""
+        items = self.replies(couple, receiver_id)
+        if not items:
+            return {}
+        view = discord.ui.View(timeout=None)
+        for item in items:
+            view.add_item(item)
+        return {"view": view}
 
     def kinds(self) -> list[Kind]:
         return [
@@ -155,7 +174,12 @@ class PartnerNews:
                 name="💡 An idea for you", value=idea_text(about, language, template, theirs), inline=False
             )
             try:
-                sent = await occurrence.send_dm(receiver.user_id, embed=with_idea, fallback=False)
+                sent = await occurrence.send_dm(
+                    receiver.user_id,
+                    embed=with_idea,
+                    fallback=False,
+                    **self.reply_view(couple, receiver.user_id),
+                )
             except DeliveryFailed:
                 occurrence.notes.append("their DMs are closed, so the idea was left out")
             else:
@@ -164,7 +188,9 @@ class PartnerNews:
                 )
                 return sent
         # DMs closed: the shared channel gets the news (as shared), never the private idea.
-        sent = await occurrence.send_dm(receiver.user_id, embed=card, nonce_suffix="s")
+        sent = await occurrence.send_dm(
+            receiver.user_id, embed=card, nonce_suffix="s", **self.reply_view(couple, receiver.user_id)
+        )
         await self.repo.mark_told(couple.guild_id, about.user_id, checkin.day, self.clock.now())
         return sent
 
@@ -173,7 +199,7 @@ class PartnerNews:
         due = await self._due(occurrence)
         if due is None:
             return None
-        couple, _, about, checkin = due
+        couple, receiver, about, checkin = due
         if rules.is_low(checkin.mood) and checkin.idea is None:
             return None
         settled = bool(occurrence.payload.get("settled")) or self.clock.now() - checkin.updated_at >= SETTLE
@@ -183,7 +209,11 @@ class PartnerNews:
         async def told(sent: Sent) -> None:
             await self.repo.mark_told(couple.guild_id, about.user_id, checkin.day, self.clock.now())
 
-        return Attachment(embeds=(share_embed(about, checkin),), done=told)
+        return Attachment(
+            embeds=(share_embed(about, checkin),),
+            items=tuple(self.replies(couple, receiver.user_id)),
+            done=told,
+        )
 
     async def idea_for(self, couple: Couple, about: Partner, day: date) -> tuple[str | None, str]:
         """(pool language, idea template) for ``about``'s low day: none the couple got in 30 days."""

@@ -9,13 +9,17 @@ from discord.utils import MISSING
 
 from bot.checks import current, in_server, partner_only
 from bot.client import CloserBot
+from bot.db.repositories.together import TogetherRepository
+from bot.db.repositories.visits import VisitRepository
 from bot.errors import UserError
 from bot.feature import Feature
 from bot.planning import zone_city
-from bot.registry import Contribution
+from bot.registry import Contribution, Hook
 from bot.timeutil import QuietHours, discord_timestamp
 from bot.transformers import Clock, Zone, zone_choices
 from cogs.couple import embeds, views
+from cogs.couple.archive import TogetherArchive
+from cogs.couple.milestones import Milestones, next_line
 from cogs.couple.service import CoupleService, check_channel, check_partner
 from cogs.couple.status import status_embed
 from cogs.couple.welcome import Welcome
@@ -35,9 +39,24 @@ class CoupleCog(
         self.service = CoupleService(
             bot.couples, bot.registry, bot.scheduler, bot.schedules, bot.clock, bot.rituals, self.welcome
         )
+        together = TogetherRepository(bot.db)
+        self.milestones = Milestones(together, VisitRepository(bot.db), bot.couples, bot.scheduler, bot.clock)
+        self.archive = TogetherArchive(together)
 
     def contribution(self) -> Contribution:
-        return Contribution(kinds=self.welcome.kinds(), items=views.ITEMS, modals=views.MODALS)
+        return Contribution(
+            kinds=(*self.welcome.kinds(), *self.milestones.kinds()),
+            items=views.ITEMS,
+            modals=views.MODALS,
+            hooks=(
+                (Hook.ZONES_CHANGED, self.milestones.replan),
+                (Hook.SPACE_RESTORED, self.milestones.replan),
+            ),
+            archive=(self.archive,),
+        )
+
+    async def loaded(self) -> None:
+        self.bot.after_ready("plan-milestones", self.milestones.plan_everything)
 
     async def travel_choices(
         self, interaction: discord.Interaction, current_text: str
@@ -173,5 +192,20 @@ class CoupleCog(
         """Both partners' local times, shared awake hours, what's next and recent deliveries."""
         couple, partner = current(interaction)
         status = await self.service.status(couple, partner)
-        card = status_embed(couple, partner, status.now, status.coming, status.sections, status.recent)
+        days = await self.milestones.status_lines(couple, partner, status.now)
+        card = status_embed(
+            couple, partner, status.now, status.coming, [*days, *status.sections], status.recent
+        )
         await interaction.response.send_message(embed=card, ephemeral=True)
+
+    @app_commands.command(name="since")
+    @app_commands.describe(date="The day you got together, YYYY-MM-DD (today at the latest)")
+    @partner_only()
+    async def since(self, interaction: discord.Interaction, date: app_commands.Range[str, 1, 20]) -> None:
+        """When you got together: Closer counts your days and marks the milestones."""
+        couple, partner = current(interaction)
+        day = self.milestones.parse(couple, partner, date)
+        together = await self.milestones.set(couple, partner, day)
+        await interaction.response.send_message(
+            next_line(couple, partner, together, self.bot.clock.now()), ephemeral=True
+        )

@@ -22,6 +22,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "appreciations": ("note of appreciation", "notes of appreciation"),
     "wins": ("win", "wins"),
     "goodnights": ("goodnight note", "goodnight notes"),
+    "gestures": ("gesture", "gestures"),
     "ritual_answers": ("session or gratitude answer", "session or gratitude answers"),
     "call_replies": ("reply to a call", "replies to calls"),
     "memories": ("memory", "memories"),

@@ -87,6 +87,11 @@ RELEASED: list[tuple[str, str]] = [
     # Issue 19: letters for later, the choice of a sealed letter to open and "Reply with a letter".
     ("closer:letter:open:1579338025421373440", r"closer:letter:open:(?P<guild>\d+)"),
     ("closer:letter:reply:1579338025421373440:7", r"closer:letter:reply:(?P<guild>\d+):(?P<letter>\d+)"),
+    # Issue 19: a gesture in one tap (on a gesture DM and on the check-in news).
+    (
+        "closer:gesture:1579338025421373440:hug",
+        r"closer:gesture:(?P<guild>\d+):(?P<kind>thinking|hug|miss|call|proud)",
+    ),
 ]
 
 RELEASED_FORMS: list[tuple[str, str]] = [

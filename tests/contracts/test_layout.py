@@ -11,6 +11,8 @@ from tests.support import Closer
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 450  # lines; split a module that grows past it
+# Commands whose room is named for what they do, not the command: /nudge sends a gesture.
+ROOMS = {"nudge": "cogs.gestures"}
 
 
 def rooms_for(command: str) -> set[str]:
@@ -18,7 +20,7 @@ def rooms_for(command: str) -> set[str]:
     names = {command, f"{command}s"}
     if command.endswith("y"):
         names.add(f"{command[:-1]}ies")
-    return {f"cogs.{name}" for name in names}
+    return {f"cogs.{name}" for name in names} | ({ROOMS[command]} if command in ROOMS else set())
 
 
 def test_no_file_in_bot_or_cogs_is_over_450_lines() -> None:

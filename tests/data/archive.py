@@ -11,8 +11,10 @@ from cogs import appreciate, win
 from cogs.calls import archive as calls
 from cogs.checkins import archive as checkins
 from cogs.checkins.archive import SharingDoc
+from cogs.couple import archive as together
 from cogs.dates import archive as dates
 from cogs.letters import archive as letters
+from cogs.gestures import archive as gestures
 from cogs.memories import archive as memories
 from cogs.questions import archive as questions
 from cogs.rituals import archive as rituals
@@ -31,6 +33,8 @@ SECTIONS: tuple[Section, ...] = (
     visits.SECTION,
     dates.SECTION,
     letters.SECTION,
+    gestures.SECTION,
+    together.SECTION,
 )
 FORMAT = ArchiveFormat.of(SECTIONS)
 

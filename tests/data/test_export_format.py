@@ -323,7 +323,7 @@ def test_a_key_version_2_added_is_filled_for_a_version_1_file_and_required_of_a_
     kept = fmt.parse(as_bytes({**old, "version": 1, "zz_added": [{"title": "kept"}]}))
     assert [letter.title for letter in kept.zz_added] == ["kept"]
     with pytest.raises(UserError, match="zz_added"):
-        fmt.parse(as_bytes({**old, "version": 2}))
+        fmt.parse(as_bytes(document()))  # version 2, without the key
 
 
 @pytest.mark.parametrize(

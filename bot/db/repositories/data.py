@@ -97,6 +97,11 @@ _MINE: tuple[tuple[str, str, str], ...] = (
         "DELETE FROM goodnights WHERE guild_id = :guild AND from_user = :user",
     ),
     (
+        "gestures",
+        "SELECT COUNT(*) FROM gestures WHERE guild_id = :guild AND from_user = :user",
+        "DELETE FROM gestures WHERE guild_id = :guild AND from_user = :user",
+    ),
+    (
         "ritual_answers",
         "SELECT COUNT(*) FROM ritual_answers WHERE user_id = :user AND run_id IN (SELECT r.id FROM "
         "ritual_runs r JOIN rituals t ON t.id = r.ritual_id WHERE t.guild_id = :guild)",
@@ -141,6 +146,7 @@ _SPACE: tuple[tuple[str, str], ...] = (
     ("appreciations", "SELECT COUNT(*) FROM appreciations WHERE guild_id = :guild"),
     ("wins", "SELECT COUNT(*) FROM wins WHERE guild_id = :guild"),
     ("goodnights", "SELECT COUNT(*) FROM goodnights WHERE guild_id = :guild"),
+    ("gestures", "SELECT COUNT(*) FROM gestures WHERE guild_id = :guild"),
     ("memories", "SELECT COUNT(*) FROM memories WHERE guild_id = :guild"),
     (
         "photos",
