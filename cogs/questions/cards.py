@@ -11,11 +11,14 @@ from bot.db.question_models import Answer, StreakDay
 from bot.ui.pages import Page, clamp_page
 from cogs.questions.bank import bank
 from cogs.questions.embeds import digest_line, history_card, status_text, talking_points
+from cogs.questions.guess import FREQUENCY_WORDS, guess_of, is_guess
+from cogs.questions.guess_embeds import add_score, history_guess_card
 from cogs.questions.rules import enabled_pool, seed_for
 from cogs.questions.service import QuestionService
 from cogs.questions.streak import DayResult, Streak, StreakState, day_result, fold_streak, streak
 from cogs.questions.times import for_both, next_instant, welcome_text
 
+GAME_LINE = "each of you picks your own answer and guesses the other's (`/question categories guesses`)."
 STREAK_SETTLED = timedelta(days=7)  # question days older than this can no longer change the streak
 
 # (partners, cutoff), a fingerprint of the days before the cutoff, the streak folded over them
@@ -65,7 +68,16 @@ class QuestionCards:
             day = (await self.repo.revealed_page(couple.guild_id, page, 1))[0]
             earlier = await self.repo.day(day.repeat_of) if day.repeat_of else None
             answers = await self.repo.revealed_answers(day.id)
-        return Page(history_card(couple, day, earlier, answers, current, page, pages), page, pages)
+        card = history_card(couple, day, earlier, answers, current, page, pages)
+        if day is not None and is_guess(day.question_id):  # a guessing game: picks, guesses, who was right
+            plays = await self.service.guesses.revealed_plays(day.id)
+            guess_card = history_guess_card(couple, day, guess_of(day.question_id), plays)
+            for field in card.fields[-1:]:  # the streak
+                guess_card.add_field(name=field.name, value=field.value, inline=False)
+            guess_card.set_footer(text=card.footer.text)
+            card = guess_card
+        add_score(card, couple, await self.service.guesses.score(couple.guild_id))
+        return Page(card, page, pages)
 
     # -- other features' cards -----------------------------------------------------------------
 
@@ -88,7 +100,11 @@ class QuestionCards:
         post = await self.service.post_schedule(couple)
         if post is None or post.local_time is None or not post.zone:
             return []
-        return [("🌅 The daily question", welcome_text(couple, post, now))]
+        text = welcome_text(couple, post, now)
+        frequency = await self.service.guesses.frequency(couple.guild_id)
+        if frequency != "never":
+            text += f" {FREQUENCY_WORDS[frequency].capitalize()} it's a guessing game: {GAME_LINE}"
+        return [("🌅 The daily question", text)]
 
     async def zone_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
         """The reply to a new time zone: when the daily question comes now, for each of you."""

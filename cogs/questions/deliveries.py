@@ -22,6 +22,8 @@ from bot.ui.embeds import embed, pack
 from cogs.questions.bank import cares
 from cogs.questions.cards import QuestionCards
 from cogs.questions.embeds import NOTHING_ENABLED, dm_embed, nudge_embed, reveal_embeds
+from cogs.questions.guess import guess_of, is_guess
+from cogs.questions.guess_embeds import reveal_card
 from cogs.questions.service import (
     KIND_CLOSE,
     KIND_DM,
@@ -186,7 +188,7 @@ class QuestionDeliveries:
 
         return Attachment(
             embeds=(nudge_embed(couple, day, owner_id, answered, cares(day.question_id)),),
-            items=(AnswerButton(day.id),),
+            items=(AnswerButton(day.id, play=is_guess(day.question_id)),),
             done=done,
         )
 
@@ -218,10 +220,14 @@ class QuestionDeliveries:
         day = await self.repo.day(int(occurrence.payload["day"]))
         if day is None or not day.revealed or day.reveal_message_id is not None:
             return None
-        answers = await self.repo.revealed_answers(day.id)
-        earlier = await self.repo.day(day.repeat_of) if day.repeat_of else None
-        earlier_answers = await self.repo.revealed_answers(earlier.id) if earlier else []
-        cards = reveal_embeds(couple, day, answers, earlier, earlier_answers)
+        if is_guess(day.question_id):  # a guess day: both picks, both guesses, who guessed right
+            plays = await self.service.guesses.revealed_plays(day.id)
+            cards = [reveal_card(couple, day, guess_of(day.question_id), plays)]
+        else:
+            answers = await self.repo.revealed_answers(day.id)
+            earlier = await self.repo.day(day.repeat_of) if day.repeat_of else None
+            earlier_answers = await self.repo.revealed_answers(earlier.id) if earlier else []
+            cards = reveal_embeds(couple, day, answers, earlier, earlier_answers)
         cards[0].set_footer(text=(await self.cards.streak_of(couple, occurrence.now)).line())
         groups = pack(cards)
         note = "-# ⏰ Revealed late: Closer was offline when you both answered." if occurrence.late else None
