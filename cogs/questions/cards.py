@@ -11,7 +11,7 @@ from bot.db.question_models import Answer, StreakDay
 from bot.ui.pages import Page, clamp_page
 from cogs.questions.bank import bank
 from cogs.questions.embeds import digest_line, history_card, status_text, talking_points
-from cogs.questions.guess import FREQUENCY_WORDS, guess_of, is_guess
+from cogs.questions.guess import GUESS_DAYS_WORDS, guess_of, is_guess
 from cogs.questions.guess_embeds import add_score, history_guess_card
 from cogs.questions.rules import enabled_pool, seed_for
 from cogs.questions.service import QuestionService
@@ -103,7 +103,7 @@ class QuestionCards:
         text = welcome_text(couple, post, now)
         frequency = await self.service.guesses.frequency(couple.guild_id)
         if frequency != "never":
-            text += f" {FREQUENCY_WORDS[frequency].capitalize()} it's a guessing game: {GAME_LINE}"
+            text += f" {GUESS_DAYS_WORDS[frequency]} it's a guessing game: {GAME_LINE}"
         return [("🌅 The daily question", text)]
 
     async def zone_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:

@@ -35,6 +35,8 @@ GUESS_WEEKDAYS: dict[str, frozenset[int]] = {
     "weekly": frozenset({5}),  # Saturday
     "twice": frozenset({2, 5}),  # Wednesday and Saturday
 }
+# The welcome post's words for it.
+GUESS_DAYS_WORDS = {"weekly": "On Saturdays", "twice": "On Wednesdays and Saturdays"}
 FREQUENCY_WORDS = {
     "never": "never",
     "weekly": "once a week, on Saturdays",

@@ -71,11 +71,15 @@ def shape_post(
 
 def verdict(couple: Couple, right: dict[int, bool]) -> str:
     """The warm words under a reveal: both right, one right, or none."""
-    hits = [p.display_name for p in couple.partners if right.get(p.user_id)]
+    hits = [p for p in couple.partners if right.get(p.user_id)]
     if len(hits) == len(couple.partners):
         return "💞 You both guessed right: you really know each other."
     if hits:
-        return f"🎯 {hits[0]} guessed right, and the other one learned something new today."
+        missed = couple.other(hits[0].user_id).display_name
+        return (
+            f"🎯 {hits[0].display_name} guessed right, and {missed} learned something new about "
+            f"{hits[0].display_name} today."
+        )
     return "🌱 Neither of you guessed it this time: two new things to know about each other."
 
 

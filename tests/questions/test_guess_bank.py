@@ -97,7 +97,7 @@ def test_a_guess_question_is_never_asked_twice() -> None:
 def test_vetoed_and_resting_guess_questions_are_not_drawn_and_categories_are_honoured() -> None:
     today = date(2026, 1, 3)
     fun = [q.id for q in guesses() if q.category == "fun"]
-    history = History(vetoed=frozenset(fun[:8]), set_aside={i: today for i in fun[8:]})
+    history = History(vetoed=frozenset(fun[:8]), set_aside=dict.fromkeys(fun[8:], today))
     for seed in range(20):
         pick = choose_guess(guesses(), history, frozenset({"fun", "love"}), today, random.Random(seed))
         assert pick is not None

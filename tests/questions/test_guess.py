@@ -1,0 +1,228 @@
+"""The guessing game through the emulator: a guess day on its weekday, both partners play, the
+reveal scores right (both right, one right, none), nothing shows before it, the score in
+/question history, how often guess days come, and the errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from cogs.questions.guess import guess_of
+from emulator import Fake
+from emulator.results import Msg
+from emulator.state import User
+from tests.support import NEXT_POST, Closer, People, answer, latest_post, question_posts, reveal_text
+
+SATURDAY_POST = NEXT_POST + timedelta(days=4)  # Saturday 28 November, 18:00 in Berlin
+WEDNESDAY_POST = NEXT_POST + timedelta(days=1)
+
+
+def options_of(post: Msg) -> tuple[str, ...]:
+    assert post.embed is not None
+    assert "🎯" in post.embed["title"]
+    question = post.embed["description"].split("\n")[0].strip("*")
+    found = [q for q in guess_questions() if q.text == question]
+    assert found, question
+    return found[0].options
+
+
+def guess_questions() -> tuple:
+    from cogs.questions.guess import guesses
+
+    return guesses()
+
+
+async def guess_day(fake: Fake, couple: People, closer: Closer, at=SATURDAY_POST) -> Msg:
+    await closer.at(at)
+    post = latest_post(fake, couple)
+    assert post.buttons == ["Play", "Skip"], post.buttons
+    return post
+
+
+async def play(fake: Fake, post: Msg, user: User, pick: int, guess: int, other: str) -> object:
+    form = await fake.click(post, "Play", user)
+    assert form.modal is not None, form.text
+    done = await fake.submit_modal(
+        form, {"My answer": [str(pick)], f"My guess for {other}": [str(guess)]}, user
+    )
+    await fake.idle()
+    return done
+
+
+async def answer_or_play(fake: Fake, post: Msg, user: User, text: str, other: str) -> object:
+    """Answer a daily question, or play a guess day (picking the first option, guessing the second)."""
+    if "Play" in post.buttons:
+        return await play(fake, post, user, 0, 1, other=other)
+    return await answer(fake, post, user, text)
+
+
+async def test_a_guess_day_comes_on_saturday_by_default(couple: People, fake: Fake, closer: Closer) -> None:
+    """Tuesday to Friday: the daily question; Saturday: a guess question with its options and Play."""
+    for days in range(4):
+        await closer.at(NEXT_POST + timedelta(days=days))
+        assert latest_post(fake, couple).buttons == ["Answer", "Skip"]
+    post = await guess_day(fake, couple, closer)
+    options = options_of(post)
+    assert all(option in post.text for option in options)
+    assert "waiting for alice" in post.text
+    assert "waiting for bob" in post.text
+    assert len(question_posts(fake, couple)) == 5
+
+
+@pytest.mark.parametrize(
+    ("alice", "bob", "words", "alice_right", "bob_right"),
+    [
+        ((0, 1), (1, 0), "You both guessed right", True, True),
+        ((0, 1), (1, 1), "alice guessed right", True, False),
+        ((0, 0), (1, 1), "Neither of you guessed it", False, False),
+    ],
+)
+async def test_both_play_and_the_reveal_says_who_guessed_right(
+    couple: People,
+    fake: Fake,
+    closer: Closer,
+    alice: tuple[int, int],
+    bob: tuple[int, int],
+    words: str,
+    alice_right: bool,
+    bob_right: bool,
+) -> None:
+    post = await guess_day(fake, couple, closer)
+    options = options_of(post)
+    first = await play(fake, post, couple.alice, *alice, other="bob")
+    assert "Only you can see it until bob plays too" in first.text
+    assert reveal_text(fake, couple) == ""
+    done = await play(fake, post, couple.bob, *bob, other="alice")
+    assert "revealed" in done.text
+    text = reveal_text(fake, couple)
+    assert words in text
+    assert f"picked **🇦 {options[0]}**" in text  # alice's pick
+    assert f"picked **🇧 {options[1]}**" in text  # bob's pick
+    assert text.count("✅ right!") == alice_right + bob_right
+    assert post.buttons == []
+    assert "You've both played" in post.text
+    await closer.run_due()
+    assert len([m for t in fake.threads(couple.channel) for m in fake.messages(t)]) == 1
+
+
+async def test_nothing_of_a_play_shows_before_the_reveal(couple: People, fake: Fake, closer: Closer) -> None:
+    """Alice played: the post says so, never what; Bob's status, history, DMs and export hold
+    nothing of it; her own export holds her play."""
+    from tests.data.test_data_export import export_of
+
+    post = await guess_day(fake, couple, closer)
+    options = options_of(post)
+    before = post.text
+    await play(fake, post, couple.alice, 2 if len(options) > 2 else 1, 0, other="bob")
+    assert "✅ alice has played" in post.text
+    assert post.text.replace("✅ alice has played", "⏳ waiting for alice") == before
+    status = await fake.slash(couple.bob, "couple status")
+    history = await fake.slash(couple.bob, "question history")
+    assert "alice" not in "".join(m.text for m in fake.dms(couple.bob) if "picked" in m.text)
+    assert "picked" not in status.all_text
+    assert "picked" not in history.all_text
+    doc, _ = await export_of(fake, couple.bob)
+    assert doc.guesses.days == []
+    day = [d for d in doc.questions.days if d.question_id.startswith("guess-")]
+    assert day
+    assert day[0].answers == []
+    mine, _ = await export_of(fake, couple.alice)
+    assert [len(d.plays) for d in mine.guesses.days] == [1]
+    assert mine.guesses.days[0].plays[0].user_id == str(couple.alice.id)
+
+
+async def test_the_score_per_category_shows_in_history(couple: People, fake: Fake, closer: Closer) -> None:
+    post = await guess_day(fake, couple, closer)
+    day = await _day_of(closer, couple)
+    await play(fake, post, couple.alice, 0, 1, other="bob")
+    await play(fake, post, couple.bob, 1, 1, other="alice")
+    history = await fake.slash(couple.alice, "question history")
+    text = history.all_text
+    assert "How well you know each other" in text
+    assert "**1 of 2** guesses right" in text
+    from cogs.questions.bank import category_label
+
+    assert f"{category_label(day.category)}: 1/2" in text
+    assert "alice 1/1" in text
+    assert "bob 0/1" in text
+
+
+async def _day_of(closer: Closer, couple: People):  # type: ignore[no-untyped-def]
+    from tests.support import question_cog
+
+    day = await question_cog(closer).repo.latest_day(couple.guild.id)
+    assert day is not None
+    assert guess_of(day.question_id) is not None
+    return day
+
+
+async def test_how_often_never_and_twice(couple: People, fake: Fake, closer: Closer) -> None:
+    """Twice a week brings Wednesday's; never keeps Saturday a plain question."""
+    reply = await fake.slash(couple.alice, "question categories", guesses="twice")
+    assert "twice a week, on Wednesdays and Saturdays" in reply.text
+    await closer.at(NEXT_POST)
+    assert latest_post(fake, couple).buttons == ["Answer", "Skip"]  # Tuesday
+    await guess_day(fake, couple, closer, WEDNESDAY_POST)
+    reply = await fake.slash(couple.bob, "question categories", guesses="never")
+    assert "Guess questions are off" in reply.text
+    await closer.at(SATURDAY_POST)
+    assert latest_post(fake, couple).buttons == ["Answer", "Skip"]
+    card = await fake.slash(couple.bob, "question categories")
+    assert "Never" in card.all_text
+
+
+async def test_not_today_on_a_guess_day_brings_another_guess_and_none_repeats(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    post = await guess_day(fake, couple, closer)
+    first = options_of(post)
+    prompt = await fake.click(post, "Skip", couple.bob)
+    await fake.click(prompt, "Not today", couple.bob)
+    await fake.idle()
+    fresh = latest_post(fake, couple)
+    assert fresh.buttons == ["Play", "Skip"]
+    assert options_of(fresh) != first or fresh.embed["description"] != post.embed["description"]  # type: ignore[index]
+
+
+async def test_errors_bad_option_not_a_partner_and_after_the_reveal(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    post = await guess_day(fake, couple, closer)
+    form = await fake.click(post, "Play", couple.alice)
+    bad = await fake.submit_modal(form, {"My answer": ["7"], "My guess for bob": ["0"]}, couple.alice)
+    assert bad.ephemeral
+    assert "My answer" in bad.text
+    assert "Nothing was saved" in bad.text
+    carol = await fake.click(post, "Play", couple.carol)
+    assert carol.ephemeral
+    assert carol.modal is None
+    assert "alice has played" not in post.text
+    forged = await fake.submit_modal(form, {"My answer": ["0"], "My guess for bob": ["0"]}, couple.carol)
+    assert forged.ephemeral
+    assert "alice has played" not in post.text
+    await play(fake, post, couple.alice, 0, 0, other="bob")
+    await play(fake, post, couple.bob, 0, 0, other="alice")
+    late = await fake.submit_modal(form, {"My answer": ["1"], "My guess for bob": ["1"]}, couple.alice)
+    assert "locked" in late.text
+
+
+async def test_the_score_survives_export_and_import(couple: People, fake: Fake, closer: Closer) -> None:
+    from tests.data.test_data_export import export_of
+    from tests.data.test_data_import import import_file, new_server
+
+    post = await guess_day(fake, couple, closer)
+    await play(fake, post, couple.alice, 0, 1, other="bob")
+    await play(fake, post, couple.bob, 1, 1, other="alice")
+    doc, files = await export_of(fake, couple.alice)
+    assert len(doc.guesses.days[0].plays) == 2
+    place = new_server(fake, couple)
+    await fake.sync()
+    from tests.data.archive import JSON_NAME
+
+    reply = await import_file(fake, couple.alice, place, "closer-export.json", files[JSON_NAME])
+    assert "Restored your space" in reply.text, reply.text
+    history = await fake.slash(couple.alice, "question history", channel=place.channel("us"))
+    assert "**1 of 2** guesses right" in history.all_text
+    again, _ = await export_of(fake, couple.alice, channel=place.channel("us"))
+    assert again.guesses == doc.guesses
