@@ -103,6 +103,8 @@ RELEASED_FORMS: list[tuple[str, str]] = [
     ("closer:modal:question-time", r"closer:modal:question\-time"),
     # Issue 14: the welcome's quiet-hours form.
     ("closer:modal:quiet:1579338025421373440", r"closer:modal:quiet:(?P<guild>\d+)"),
+    # Issue 19: the guessing game's form (my answer, my guess), opened by the question's Answer button.
+    ("closer:modal:guess:17", r"closer:modal:guess:(?P<day>\d+)"),
 ]
 
 

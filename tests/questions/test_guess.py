@@ -226,3 +226,59 @@ async def test_the_score_survives_export_and_import(couple: People, fake: Fake, 
     assert "**1 of 2** guesses right" in history.all_text
     again, _ = await export_of(fake, couple.alice, channel=place.channel("us"))
     assert again.guesses == doc.guesses
+
+
+async def plays_of(closer: Closer, user_id: int) -> int:
+    assert closer.bot is not None
+    return int(await closer.bot.db.fetchval("SELECT COUNT(*) FROM guess_plays WHERE user_id = ?", (user_id,)))
+
+
+async def test_delete_mine_removes_my_plays_and_keeps_my_partners(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """/data delete mine: Alice's plays (and the answers they are) go; Bob's stay, kept for him."""
+    post = await guess_day(fake, couple, closer)
+    await play(fake, post, couple.alice, 0, 1, other="bob")
+    await play(fake, post, couple.bob, 1, 0, other="alice")
+    reply = await fake.slash(couple.alice, "data delete", scope="mine")
+    await fake.click(reply, "Delete", couple.alice)
+    assert "Deleted: 1 answer" in reply.text
+    assert await plays_of(closer, couple.alice.id) == 0
+    assert await plays_of(closer, couple.bob.id) == 1
+
+
+async def test_delete_space_removes_every_play(couple: People, fake: Fake, closer: Closer) -> None:
+    post = await guess_day(fake, couple, closer)
+    await play(fake, post, couple.alice, 0, 1, other="bob")
+    await play(fake, post, couple.bob, 1, 0, other="alice")
+    reply = await fake.slash(couple.bob, "data delete", scope="space")
+    await fake.click(reply, "Delete", couple.bob)
+    assert await plays_of(closer, couple.alice.id) == 0
+    assert await plays_of(closer, couple.bob.id) == 0
+    assert closer.bot is not None
+    assert await closer.bot.db.fetchval("SELECT COUNT(*) FROM guess_settings") == 0
+
+
+async def test_a_version_1_export_imports_with_weekly_guesses(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """An export without ``guesses`` (format version 1) reads as weekly, with no plays."""
+    import json
+
+    from tests.data.archive import JSON_NAME
+    from tests.data.test_data_export import export_of
+    from tests.data.test_data_import import import_file, new_server
+
+    await fake.slash(couple.alice, "question categories", guesses="never")
+    _, files = await export_of(fake, couple.alice)
+    data = json.loads(files[JSON_NAME])
+    assert data["guesses"] == {"frequency": "never", "days": []}
+    data.pop("guesses")
+    data["version"] = 1
+    place = new_server(fake, couple)
+    await fake.sync()
+    reply = await import_file(fake, couple.alice, place, "closer-export.json", json.dumps(data).encode())
+    assert "Restored your space" in reply.text, reply.text
+    again, _ = await export_of(fake, couple.alice, channel=place.channel("us"))
+    assert again.guesses.frequency == "weekly"
+    assert again.guesses.days == []
