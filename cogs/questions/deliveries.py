@@ -23,7 +23,7 @@ from cogs.questions.bank import cares
 from cogs.questions.cards import QuestionCards
 from cogs.questions.embeds import NOTHING_ENABLED, dm_embed, nudge_embed, reveal_embeds
 from cogs.questions.guess import guess_of, is_guess
-from cogs.questions.guess_embeds import reveal_card
+from cogs.questions.guess_embeds import reveal_card, shape_dm
 from cogs.questions.service import (
     KIND_CLOSE,
     KIND_DM,
@@ -47,6 +47,11 @@ YIELD = timedelta(minutes=1)  # the nudge waits this long (once) for another DM 
 def nudge_deadline(occurrence: Occurrence) -> datetime:
     """An evening nudge held past the evening (quiet hours) is dropped, not sent at dawn."""
     return occurrence.scheduled_at + NUDGE_DEADLINE
+
+
+def guess_card(card: discord.Embed, day: QuestionDay) -> discord.Embed:
+    """A DM card of the question, made a guess day's when it is one (its options, Play)."""
+    return shape_dm(card, day, guess_of(day.question_id)) if is_guess(day.question_id) else card
 
 
 def occurrence_sender(occurrence: Occurrence, suffix: str) -> Send:
@@ -104,9 +109,8 @@ class QuestionDeliveries:
             return None  # the evening nudge brought it already
         stands_in = await self.stand_in_for_nudge(couple, owner_id, day, occurrence)
         try:
-            return await occurrence.send_dm(
-                owner_id, embed=dm_embed(couple, day, cares(day.question_id)), view=dm_view(day)
-            )
+            card = dm_embed(couple, day, cares(day.question_id))
+            return await occurrence.send_dm(owner_id, embed=guess_card(card, day), view=dm_view(day))
         except BaseException:
             if stands_in:
                 await self.repo.forget_nudge(day.id, owner_id)
@@ -149,11 +153,8 @@ class QuestionDeliveries:
             return None
         await self.let_another_dm_carry_it(occurrence)
         couple, owner_id, day, answered = due
-        sent = await occurrence.send_dm(
-            owner_id,
-            embed=nudge_embed(couple, day, owner_id, answered, cares(day.question_id)),
-            view=dm_view(day),
-        )
+        card = nudge_embed(couple, day, owner_id, answered, cares(day.question_id))
+        sent = await occurrence.send_dm(owner_id, embed=guess_card(card, day), view=dm_view(day))
         await self.repo.record_nudge(day.id, owner_id, occurrence.now)
         return sent
 
@@ -187,7 +188,7 @@ class QuestionDeliveries:
             await self.repo.record_nudge(day.id, owner_id, occurrence.now)
 
         return Attachment(
-            embeds=(nudge_embed(couple, day, owner_id, answered, cares(day.question_id)),),
+            embeds=(guess_card(nudge_embed(couple, day, owner_id, answered, cares(day.question_id)), day),),
             items=(AnswerButton(day.id, play=is_guess(day.question_id)),),
             done=done,
         )

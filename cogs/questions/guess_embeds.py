@@ -69,6 +69,17 @@ def shape_post(
     return card
 
 
+def shape_dm(card: discord.Embed, day: QuestionDay, guess: GuessQuestion | None) -> discord.Embed:
+    """A partner's DM copy or evening nudge of a guess day: the options, and Play for Answer."""
+    if guess is not None:
+        card.description = f"{card.description}\n\n{options_text(guess.options)}"
+    card.title = f"🎯 {card.title}"
+    for index, field in enumerate(card.fields):
+        value = (field.value or "").replace("Answer here", "Play here").replace("your answer", "your pick")
+        card.set_field_at(index, name=field.name, value=value, inline=False)
+    return card
+
+
 def verdict(couple: Couple, right: dict[int, bool]) -> str:
     """The warm words under a reveal: both right, one right, or none."""
     hits = [p for p in couple.partners if right.get(p.user_id)]

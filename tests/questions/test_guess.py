@@ -282,3 +282,29 @@ async def test_a_version_1_export_imports_with_weekly_guesses(
     again, _ = await export_of(fake, couple.alice, channel=place.channel("us"))
     assert again.guesses.frequency == "weekly"
     assert again.guesses.days == []
+
+
+async def test_the_evening_nudge_of_a_guess_day_brings_play_and_nothing_of_the_other(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """Bob hasn't played by 20:00 his time: his evening DM has the options and Play, and only
+    that Alice has played, never what."""
+    post = await guess_day(fake, couple, closer)
+    options = options_of(post)
+    await play(fake, post, couple.alice, 1, 0, other="bob")
+    await closer.at(SATURDAY_POST + timedelta(hours=11))  # 20:00 in Los Angeles
+    await closer.at(SATURDAY_POST + timedelta(hours=11, minutes=2))
+    nudges = [m for m in fake.dms(couple.bob) if "nudge" in m.text]
+    assert len(nudges) == 1, [m.text[:60] for m in fake.dms(couple.bob)]
+    assert "Play" in nudges[0].buttons
+    assert all(option in nudges[0].text for option in options)
+    assert "alice has answered already" in nudges[0].text
+    assert "picked" not in nudges[0].text
+    form = await fake.click(nudges[0], "Play", couple.bob)
+    assert form.modal is not None
+    done = await fake.submit_modal(
+        form, {"My answer": ["0"], "My guess for alice": ["1"]}, couple.bob, dm=True
+    )
+    await fake.idle()
+    assert "revealed" in done.text
+    assert "You both guessed right" in reveal_text(fake, couple)
