@@ -121,7 +121,11 @@ class QuestionCards:
         zone = await self.service.question_zone(couple, now)
         rng = seed_for(couple.guild_id, now.astimezone(zone).date(), 99)
         revealed = await self.repo.revealed_question_ids(couple.guild_id)
-        pile = [q for q in await self.repo.set_aside(couple.guild_id) if q.question_id not in revealed]
+        pile = [
+            q
+            for q in await self.repo.set_aside(couple.guild_id)
+            if q.question_id not in revealed and not is_guess(q.question_id)  # a guess is no talking point
+        ]
         skipped = rng.choice(pile).question if pile else None
         settings = await self.repo.settings(couple.guild_id)
         history = await self.repo.history(couple.guild_id)

@@ -257,11 +257,9 @@ class QuestionCog(
         view.add_item(CategorySelect(settings.categories, draw_counts(remaining)))
         view.add_item(TierSelect(settings.tiers))
         card = draw_card(settings, remaining, left)
-        card.add_field(
-            name="🎯 Guess questions",
-            value=f"{(await self.frequency_words(couple)).capitalize()} (`/question categories guesses`).",
-            inline=False,
-        )
+        words = await self.frequency_words(couple)
+        how_often = f"{words[:1].upper()}{words[1:]} (`/question categories guesses`)."
+        card.add_field(name="🎯 Guess questions", value=how_often, inline=False)
         return card, view
 
     async def choose_draw(

@@ -308,3 +308,33 @@ async def test_the_evening_nudge_of_a_guess_day_brings_play_and_nothing_of_the_o
     await fake.idle()
     assert "revealed" in done.text
     assert "You both guessed right" in reveal_text(fake, couple)
+
+
+async def test_question_answer_on_a_guess_day_opens_the_game(
+    couple: People, fake: Fake, closer: Closer
+) -> None:
+    """/question answer on a guess day opens the same form as Play, filled with an earlier play."""
+    post = await guess_day(fake, couple, closer)
+    await play(fake, post, couple.alice, 1, 0, other="bob")
+    form = await fake.slash(couple.alice, "question answer")
+    assert form.modal is not None
+    selects = [c["component"] for c in form.modal.components if c.get("type") == 18]
+    assert [s["custom_id"] for s in selects] == ["pick", "guess"]
+    chosen = [[o["value"] for o in s["options"] if o.get("default")] for s in selects]
+    assert chosen == [["1"], ["0"]]
+
+
+async def test_how_often_before_pairing_and_by_a_non_partner_changes_nothing(
+    people: People, fake: Fake, closer: Closer
+) -> None:
+    before = await fake.slash(people.alice, "question categories", guesses="never")
+    assert before.ephemeral
+    assert "/couple setup" in before.text
+    from tests.support import ALICE_ZONE, BOB_ZONE, pair
+
+    await pair(fake, people.alice, people.bob, people.channel, alice_zone=ALICE_ZONE, bob_zone=BOB_ZONE)
+    carol = await fake.slash(people.carol, "question categories", guesses="never")
+    assert carol.ephemeral
+    assert "Guess questions are off" not in carol.text
+    card = await fake.slash(people.alice, "question categories")
+    assert "Once a week, on Saturdays" in card.all_text
