@@ -36,6 +36,7 @@ import pytest
 
 from emulator import Fake
 from emulator.state import Channel, User
+from tests.questions.test_guess import play
 from tests.support import START, Closer, People, answer
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -75,6 +76,7 @@ class Month:
     known: set[int] = field(default_factory=set)
     actions: list[tuple[datetime, int, Action]] = field(default_factory=list)
     questions: list[tuple[int, datetime]] = field(default_factory=list)  # (post, when posted)
+    guess_days: int = 0  # plays on guess days (Saturdays)
     bob_hidden_checkins: int = 0
 
     # -- the couple's side ----------------------------------------------------------------------
@@ -131,14 +133,18 @@ class Month:
         return found
 
     def on_question(self, message_id: int, now: datetime) -> None:
-        """Alice answers an hour after the post; Bob three hours after, but one day in six."""
+        """Alice answers (or plays, on a guess day) an hour after the post; Bob three hours after,
+        but one day in six."""
         alice, bob = self.people.alice, self.people.bob
 
         async def answer_as(user: User, text: str) -> None:
             post = self.fake.message(message_id)
-            if "Answer" not in post.buttons or self.disabled(post, "Answer"):
-                return
-            await answer(self.fake, post, user, text)
+            if "Play" in post.buttons and not self.disabled(post, "Play"):  # a guess day (Saturdays)
+                other = "bob" if user == alice else "alice"
+                await play(self.fake, post, user, 0, 1, other=other)
+                self.guess_days += 1
+            elif "Answer" in post.buttons and not self.disabled(post, "Answer"):
+                await answer(self.fake, post, user, text)
             self.collect(scheduled=False)
 
         day = self.day_number(alice, now)
@@ -309,6 +315,7 @@ async def test_a_month_with_closer(couple: People, fake: Fake, closer: Closer) -
 
     # -- every question day finished --------------------------------------------------------------
     assert len(month.questions) >= DAYS - 1
+    assert month.guess_days >= 5  # four Saturdays, each played by Alice, and by Bob on most
     for message_id, posted in month.questions:
         if posted > END - timedelta(days=2):
             continue

@@ -11,11 +11,14 @@ from bot.timeutil import zone_info
 from bot.ui.pages import Page, clamp_page
 from cogs.questions.bank import bank
 from cogs.questions.embeds import digest_line, history_card, status_text, talking_points
+from cogs.questions.guess import GUESS_DAYS_WORDS, guess_of, is_guess
+from cogs.questions.guess_embeds import add_score, history_guess_card
 from cogs.questions.rules import enabled_pool, seed_for
 from cogs.questions.service import QuestionService
 from cogs.questions.streak import DayResult, Streak, StreakState, day_result, fold_streak, streak
 from cogs.questions.times import for_both, next_instant, welcome_text
 
+GAME_LINE = "each of you picks your own answer and guesses the other's (`/question categories guesses`)."
 STREAK_SETTLED = timedelta(days=7)  # question days older than this can no longer change the streak
 
 # (partners, cutoff), a fingerprint of the days before the cutoff, the streak folded over them
@@ -65,7 +68,16 @@ class QuestionCards:
             day = (await self.repo.revealed_page(couple.guild_id, page, 1))[0]
             earlier = await self.repo.day(day.repeat_of) if day.repeat_of else None
             answers = await self.repo.revealed_answers(day.id)
-        return Page(history_card(couple, day, earlier, answers, current, page, pages), page, pages)
+        card = history_card(couple, day, earlier, answers, current, page, pages)
+        if day is not None and is_guess(day.question_id):  # a guessing game: picks, guesses, who was right
+            plays = await self.service.guesses.revealed_plays(day.id)
+            guess_card = history_guess_card(couple, day, guess_of(day.question_id), plays)
+            for field in card.fields[-1:]:  # the streak
+                guess_card.add_field(name=field.name, value=field.value, inline=False)
+            guess_card.set_footer(text=card.footer.text)
+            card = guess_card
+        add_score(card, couple, await self.service.guesses.score(couple.guild_id))
+        return Page(card, page, pages)
 
     # -- other features' cards -----------------------------------------------------------------
 
@@ -88,7 +100,11 @@ class QuestionCards:
         post = await self.service.post_schedule(couple)
         if post is None or post.local_time is None or not post.zone:
             return []
-        return [("🌅 The daily question", welcome_text(couple, post, now))]
+        text = welcome_text(couple, post, now)
+        frequency = await self.service.guesses.frequency(couple.guild_id)
+        if frequency != "never":
+            text += f" {GUESS_DAYS_WORDS[frequency]} it's a guessing game: {GAME_LINE}"
+        return [("🌅 The daily question", text)]
 
     async def zone_section(self, couple: Couple, now: datetime) -> list[tuple[str, str]]:
         """The reply to a new time zone: when the daily question comes now, for each of you."""
@@ -105,7 +121,11 @@ class QuestionCards:
         zone = await self.service.question_zone(couple, now)
         rng = seed_for(couple.guild_id, now.astimezone(zone).date(), 99)
         revealed = await self.repo.revealed_question_ids(couple.guild_id)
-        pile = [q for q in await self.repo.set_aside(couple.guild_id) if q.question_id not in revealed]
+        pile = [
+            q
+            for q in await self.repo.set_aside(couple.guild_id)
+            if q.question_id not in revealed and not is_guess(q.question_id)  # a guess is no talking point
+        ]
         skipped = rng.choice(pile).question if pile else None
         settings = await self.repo.settings(couple.guild_id)
         history = await self.repo.history(couple.guild_id)

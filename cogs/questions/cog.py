@@ -43,6 +43,10 @@ from cogs.questions.embeds import (
     skip_prompt,
     skipped_reply,
 )
+from cogs.questions.guess import is_guess
+from cogs.questions.guess_archive import GuessArchive
+from cogs.questions.guess_cog import GuessHandlers
+from cogs.questions.guess_views import GuessModal
 from cogs.questions.pool import QuestionPool
 from cogs.questions.rules import parse_dm
 from cogs.questions.service import QuestionService
@@ -61,6 +65,11 @@ from cogs.questions.views import (
 )
 
 CATEGORY_CHOICES = [app_commands.Choice(name=category_name(key), value=key) for key in CATEGORIES]
+GUESS_CHOICES = [
+    app_commands.Choice(name="never", value="never"),
+    app_commands.Choice(name="weekly (Saturdays)", value="weekly"),
+    app_commands.Choice(name="twice a week (Wednesdays and Saturdays)", value="twice"),
+]
 
 
 async def keep_text(interaction: discord.Interaction, message: str, text: str) -> None:
@@ -70,7 +79,11 @@ async def keep_text(interaction: discord.Interaction, message: str, text: str) -
 
 
 class QuestionCog(
-    Feature, commands.GroupCog, group_name="question", group_description="The daily question you both answer"
+    GuessHandlers,
+    Feature,
+    commands.GroupCog,
+    group_name="question",
+    group_description="The daily question you both answer",
 ):
     def __init__(self, bot: CloserBot) -> None:
         self.bot = bot
@@ -89,13 +102,14 @@ class QuestionCog(
         self.cards = QuestionCards(self.service)
         self.deliveries = QuestionDeliveries(self.service, self.cards)
         self.archive = QuestionsArchive(self.repo)
+        self.guess_archive = GuessArchive(self.service.guesses)
 
     def contribution(self) -> Contribution:
         service, cards = self.service, self.cards
         return Contribution(
             kinds=self.deliveries.kinds(),
             items=(AnswerButton, SkipButton, CategorySelect, TierSelect, QuestionTimeButton),
-            modals=(AnswerModal, TimeModal),
+            modals=(AnswerModal, TimeModal, GuessModal),
             confirmations={
                 NOT_TODAY: self.not_today,
                 NEVER: self.never_ask,
@@ -114,7 +128,7 @@ class QuestionCog(
                 (Place.WELCOME, cards.welcome_section),
                 (Place.ZONE_SET, cards.zone_section),
             ),
-            archive=(self.archive,),
+            archive=(self.archive, self.guess_archive),
         )
 
     async def loaded(self) -> None:
@@ -140,7 +154,10 @@ class QuestionCog(
         return couple, day
 
     async def open_answer(self, interaction: discord.Interaction, day_id: int) -> None:
-        _, day = await self.answerable(interaction, day_id)
+        couple, day = await self.answerable(interaction, day_id)
+        if is_guess(day.question_id):  # a guess day: the game's form
+            await self.open_play(interaction, couple, day)
+            return
         mine = await self.repo.my_answer(day.id, interaction.user.id) or await self.repo.earlier_answer(
             day.guild_id, day.question_id, interaction.user.id, before=day.id
         )  # a question that comes back brings the answer written before it was skipped
@@ -239,7 +256,11 @@ class QuestionCog(
         view = discord.ui.View(timeout=None)
         view.add_item(CategorySelect(settings.categories, draw_counts(remaining)))
         view.add_item(TierSelect(settings.tiers))
-        return draw_card(settings, remaining, left), view
+        card = draw_card(settings, remaining, left)
+        words = await self.frequency_words(couple)
+        how_often = f"{words[:1].upper()}{words[1:]} (`/question categories guesses`)."
+        card.add_field(name="🎯 Guess questions", value=how_often, inline=False)
+        return card, view
 
     async def choose_draw(
         self,
@@ -388,9 +409,14 @@ class QuestionCog(
         await send_pages(interaction, "questions")
 
     @app_commands.command(name="categories")
+    @app_commands.describe(guesses="How often the daily question is a guessing game (default weekly)")
+    @app_commands.choices(guesses=GUESS_CHOICES)
     @partner_only()
-    async def categories(self, interaction: discord.Interaction) -> None:
-        """Choose which categories and depths are drawn; see how many unasked questions remain."""
+    async def categories(
+        self, interaction: discord.Interaction, guesses: app_commands.Choice[str] | None = None
+    ) -> None:
+        """Choose which categories and depths are drawn, and how often guess questions come."""
         couple, _ = current(interaction)
+        said = await self.set_frequency(couple, interaction.user.id, guesses.value) if guesses else None
         card, view = await self.draw_message(couple)
-        await interaction.response.send_message(embed=card, view=view, ephemeral=True)
+        await interaction.response.send_message(said, embed=card, view=view, ephemeral=True)

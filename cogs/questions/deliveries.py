@@ -22,6 +22,8 @@ from bot.ui.embeds import embed, pack
 from cogs.questions.bank import cares
 from cogs.questions.cards import QuestionCards
 from cogs.questions.embeds import NOTHING_ENABLED, dm_embed, nudge_embed, reveal_embeds
+from cogs.questions.guess import guess_of, is_guess
+from cogs.questions.guess_embeds import reveal_card, shape_dm
 from cogs.questions.service import (
     KIND_CLOSE,
     KIND_DM,
@@ -45,6 +47,11 @@ YIELD = timedelta(minutes=1)  # the nudge waits this long (once) for another DM 
 def nudge_deadline(occurrence: Occurrence) -> datetime:
     """An evening nudge held past the evening (quiet hours) is dropped, not sent at dawn."""
     return occurrence.scheduled_at + NUDGE_DEADLINE
+
+
+def guess_card(card: discord.Embed, day: QuestionDay) -> discord.Embed:
+    """A DM card of the question, made a guess day's when it is one (its options, Play)."""
+    return shape_dm(card, day, guess_of(day.question_id)) if is_guess(day.question_id) else card
 
 
 def occurrence_sender(occurrence: Occurrence, suffix: str) -> Send:
@@ -102,9 +109,8 @@ class QuestionDeliveries:
             return None  # the evening nudge brought it already
         stands_in = await self.stand_in_for_nudge(couple, owner_id, day, occurrence)
         try:
-            return await occurrence.send_dm(
-                owner_id, embed=dm_embed(couple, day, cares(day.question_id)), view=dm_view(day)
-            )
+            card = dm_embed(couple, day, cares(day.question_id))
+            return await occurrence.send_dm(owner_id, embed=guess_card(card, day), view=dm_view(day))
         except BaseException:
             if stands_in:
                 await self.repo.forget_nudge(day.id, owner_id)
@@ -147,11 +153,8 @@ class QuestionDeliveries:
             return None
         await self.let_another_dm_carry_it(occurrence)
         couple, owner_id, day, answered = due
-        sent = await occurrence.send_dm(
-            owner_id,
-            embed=nudge_embed(couple, day, owner_id, answered, cares(day.question_id)),
-            view=dm_view(day),
-        )
+        card = nudge_embed(couple, day, owner_id, answered, cares(day.question_id))
+        sent = await occurrence.send_dm(owner_id, embed=guess_card(card, day), view=dm_view(day))
         await self.repo.record_nudge(day.id, owner_id, occurrence.now)
         return sent
 
@@ -185,8 +188,8 @@ class QuestionDeliveries:
             await self.repo.record_nudge(day.id, owner_id, occurrence.now)
 
         return Attachment(
-            embeds=(nudge_embed(couple, day, owner_id, answered, cares(day.question_id)),),
-            items=(AnswerButton(day.id),),
+            embeds=(guess_card(nudge_embed(couple, day, owner_id, answered, cares(day.question_id)), day),),
+            items=(AnswerButton(day.id, play=is_guess(day.question_id)),),
             done=done,
         )
 
@@ -218,10 +221,14 @@ class QuestionDeliveries:
         day = await self.repo.day(int(occurrence.payload["day"]))
         if day is None or not day.revealed or day.reveal_message_id is not None:
             return None
-        answers = await self.repo.revealed_answers(day.id)
-        earlier = await self.repo.day(day.repeat_of) if day.repeat_of else None
-        earlier_answers = await self.repo.revealed_answers(earlier.id) if earlier else []
-        cards = reveal_embeds(couple, day, answers, earlier, earlier_answers)
+        if is_guess(day.question_id):  # a guess day: both picks, both guesses, who guessed right
+            plays = await self.service.guesses.revealed_plays(day.id)
+            cards = [reveal_card(couple, day, guess_of(day.question_id), plays)]
+        else:
+            answers = await self.repo.revealed_answers(day.id)
+            earlier = await self.repo.day(day.repeat_of) if day.repeat_of else None
+            earlier_answers = await self.repo.revealed_answers(earlier.id) if earlier else []
+            cards = reveal_embeds(couple, day, answers, earlier, earlier_answers)
         cards[0].set_footer(text=(await self.cards.streak_of(couple, occurrence.now)).line())
         groups = pack(cards)
         note = "-# ⏰ Revealed late: Closer was offline when you both answered." if occurrence.late else None

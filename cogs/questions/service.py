@@ -19,6 +19,7 @@ import discord
 
 from bot.db.models import Couple, Partner
 from bot.db.question_models import QuestionDay, Saved
+from bot.db.repositories.guesses import GuessRepository
 from bot.errors import UserError
 from bot.registry import Place
 from bot.scheduler import Sent, describe
@@ -26,6 +27,9 @@ from bot.timeutil import zone_info
 from cogs.questions.bank import bank, cares
 from cogs.questions.care import low_lately
 from cogs.questions.embeds import jump, post_embed
+from cogs.questions.guess import choose_guess, guess_of, is_guess, is_guess_day
+from cogs.questions.guess import guesses as guess_bank
+from cogs.questions.guess_embeds import shape_post
 from cogs.questions.rules import choose, gentle_tiers, seed_for
 from cogs.questions.schedules import (
     KIND_CLOSE,
@@ -71,6 +75,11 @@ class QuestionService(QuestionSchedules):
     """The daily question's rules: choosing and posting, answers and skips (its schedules:
     :class:`QuestionSchedules`)."""
 
+    @property
+    def guesses(self) -> GuessRepository:
+        """The guessing game's rows (guess days are question days: :mod:`cogs.questions.game`)."""
+        return GuessRepository(self.repo.db)
+
     # -- choosing and posting ------------------------------------------------------------------
 
     async def create_for(
@@ -93,7 +102,12 @@ class QuestionService(QuestionSchedules):
         tiers = settings.tiers
         if await low_lately(self.checkins, couple, now):
             tiers = gentle_tiers(tiers)  # the day after a low check-in: light or personal
-        pick = choose(
+        pick = None
+        if is_guess_day(await self.guesses.frequency(couple.guild_id), local_date):
+            # A guess day: a guess question never asked (a plain question when none is left).
+            rng = seed_for(couple.guild_id, local_date, attempt)
+            pick = choose_guess(guess_bank(), history, settings.categories, local_date, rng)
+        pick = pick or choose(
             bank(),
             history,
             categories=settings.categories,
@@ -131,7 +145,8 @@ class QuestionService(QuestionSchedules):
         never = day.skipped and any(
             v.question_id == day.question_id for v in await self.repo.vetoes(day.guild_id)
         )
-        return post_embed(couple, day, answered, sections, earlier, care=cares(day.question_id), never=never)
+        card = post_embed(couple, day, answered, sections, earlier, care=cares(day.question_id), never=never)
+        return shape_post(card, couple, day, guess_of(day.question_id)) if is_guess(day.question_id) else card
 
     async def publish(self, couple: Couple, day: QuestionDay, send: Send) -> Sent:
         """Post a question day (through ``send``) and remember where."""
@@ -211,6 +226,31 @@ class QuestionService(QuestionSchedules):
             day.id,
             partner.user_id,
             text,
+            now=now,
+            local_date=now.astimezone(zone).date(),
+            on_time=now < answer_deadline(day.reached_at, zone),
+            partners=[p.user_id for p in couple.partners],
+        )
+
+    async def save_play(
+        self,
+        couple: Couple,
+        partner: Partner,
+        day: QuestionDay,
+        options: tuple[str, ...],
+        pick: int,
+        guess: int,
+    ) -> Saved:
+        """Save a partner's play on a guess day (their pick is their answer), as :meth:`save_answer`
+        does an answer: on time for the streak by the same rule, revealed when both have played."""
+        now = self.clock.now()
+        zone = couple.zone_of(partner, now)
+        return await self.guesses.save_play(
+            day.id,
+            partner.user_id,
+            pick=pick,
+            guess=guess,
+            answer=options[pick],
             now=now,
             local_date=now.astimezone(zone).date(),
             on_time=now < answer_deadline(day.reached_at, zone),

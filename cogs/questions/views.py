@@ -16,6 +16,7 @@ from bot.ui.components import CustomId, PersistentModal, SafeCallback
 from bot.ui.confirm import ConfirmButton
 from bot.ui.embeds import clip
 from cogs.questions.bank import ANSWER_LIMIT, CATEGORIES, CATEGORY_EMOJI, TIERS, cares, category_name
+from cogs.questions.guess import is_guess
 
 # The confirmations the two ways to skip answer (the cog's ``confirmations``).
 NOT_TODAY = "question_later"
@@ -58,12 +59,14 @@ class AnswerButton(
     discord.ui.DynamicItem[discord.ui.Button],
     custom_id=CustomId("closer:question:answer:{day:int}"),
 ):
-    def __init__(self, day_id: int) -> None:
+    """Answer (on a guess day "Play": the same button opens the guessing game's form)."""
+
+    def __init__(self, day_id: int, *, play: bool = False) -> None:
         self.day_id = day_id
         super().__init__(
             discord.ui.Button(
-                label="Answer",
-                emoji="✍️",
+                label="Play" if play else "Answer",
+                emoji="🎯" if play else "✍️",
                 style=discord.ButtonStyle.primary,
                 custom_id=self.spec.build(day=day_id),
             )
@@ -108,14 +111,14 @@ def post_view(day: QuestionDay) -> discord.ui.View | None:
     if not day.open:
         return None
     view = discord.ui.View(timeout=None)
-    view.add_item(AnswerButton(day.id))
+    view.add_item(AnswerButton(day.id, play=is_guess(day.question_id)))
     view.add_item(SkipButton(day.id))
     return view
 
 
 def dm_view(day: QuestionDay) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(AnswerButton(day.id))
+    view.add_item(AnswerButton(day.id, play=is_guess(day.question_id)))
     return view
 
 

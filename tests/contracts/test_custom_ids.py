@@ -114,6 +114,8 @@ RELEASED_FORMS: list[tuple[str, str]] = [
     # Issue 19: letters for later, writing (also a reply from a DM) and changing one.
     ("closer:modal:letter:write:1579338025421373440", r"closer:modal:letter:write:(?P<guild>\d+)"),
     ("closer:modal:letter:edit:7", r"closer:modal:letter:edit:(?P<letter>\d+)"),
+    # Issue 19: the guessing game's form (my answer, my guess), opened by the question's Answer button.
+    ("closer:modal:guess:17", r"closer:modal:guess:(?P<day>\d+)"),
 ]
 
 

@@ -13,16 +13,18 @@ from cogs.checkins import archive as checkins
 from cogs.checkins.archive import SharingDoc
 from cogs.couple import archive as together
 from cogs.dates import archive as dates
-from cogs.letters import archive as letters
 from cogs.gestures import archive as gestures
+from cogs.letters import archive as letters
 from cogs.memories import archive as memories
 from cogs.questions import archive as questions
+from cogs.questions import guess_archive as guesses
 from cogs.rituals import archive as rituals
 from cogs.visits import archive as visits
 
 # Every feature's section of the document (the order here doesn't matter: positions decide).
 SECTIONS: tuple[Section, ...] = (
     questions.SECTION,
+    guesses.SECTION,
     checkins.SECTION,
     appreciate.SECTION,
     win.SECTION,

@@ -14,7 +14,8 @@ FUN_LIGHT = {q.text for q in bank() if q.category == "fun" and q.tier == 1}
 
 
 async def only_fun_and_light(fake: Fake, people: People) -> None:
-    card = await fake.slash(people.alice, "question categories")
+    """The pool of the daily question alone: guess days off (test_guess.py covers theirs)."""
+    card = await fake.slash(people.alice, "question categories", guesses="never")
     card = await fake.select(card, "Categories to draw from", ["fun"], people.alice)
     await fake.select(card, "Depths to draw from", ["1"], people.alice)
 

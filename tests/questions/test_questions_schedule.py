@@ -12,6 +12,7 @@ from bot.registry import Contribution, Hook, Place
 from cogs.checkins.archive import SECTION as CHECKINS
 from cogs.questions.archive import SECTION as QUESTIONS
 from emulator import Fake
+from tests.questions.test_guess import answer_or_play
 from tests.support import (
     ALICE_ZONE,
     BOB_ZONE,
@@ -411,12 +412,14 @@ async def test_a_long_streak_stays_right_when_settled_days_change(
 ) -> None:
     """Ten kept days: ten in a row (the days over a week old are folded once and kept). When one
     of those settled days changes underneath (an answer now counts as late), the streak follows;
-    and after a restart it is the same."""
+    and after a restart it is the same. The guess day among them (Saturday) counts as kept once
+    both have played."""
     for offset in range(10):
         await closer.at(NEXT_POST + timedelta(days=offset))
         post = latest_post(fake, couple)
-        await answer(fake, post, couple.alice, f"Alice, day {offset + 1}.")
-        await answer(fake, post, couple.bob, f"Bob, day {offset + 1}.")
+        await answer_or_play(fake, post, couple.alice, f"Alice, day {offset + 1}.", "bob")
+        await answer_or_play(fake, post, couple.bob, f"Bob, day {offset + 1}.", "alice")
+    assert sum("🎯" in p.embed["title"] for p in question_posts(fake, couple)) == 1  # type: ignore[index]
     assert "🔥 10 days in a row" in (await fake.slash(couple.alice, "couple status")).text
     assert "🔥 10 days in a row" in (await fake.slash(couple.bob, "couple status")).text  # as kept
     assert closer.bot is not None
