@@ -63,6 +63,7 @@ async def _what_they_see(closer: Closer, fake: Fake, couple: People) -> dict[str
 async def test_a_compacted_database_reads_the_same(closer: Closer, fake: Fake, couple: People) -> None:
     """Compacting everything it may (not only what is two weeks old) changes nothing anyone sees:
     the streak and the history, the export, the status's recent deliveries."""
+    await fake.slash(couple.alice, "question categories", guesses="never")  # written answers each day
     await _live(closer, fake, couple, range(4))
     before = await _what_they_see(closer, fake, couple)
     assert "streak" in before["history"].lower()
