@@ -140,11 +140,13 @@ class ArchiveFormat:
     def upgrade(self, data: Mapping[str, Any], version: int) -> dict[str, Any]:
         """An older version's document read as this version's: each key added since ``version``
         takes its section's value from before it (a key the file has anyway is left to the
-        schema to judge)."""
+        schema to judge); a key the file has goes through its section's ``upgrade``, if any."""
         upgraded = {**data, "version": VERSION}
         for section in self.sections:
             if section.added_in > version and section.key not in upgraded:
                 upgraded[section.key] = section.before
+            elif section.upgrade is not None and section.key in upgraded:
+                upgraded[section.key] = section.upgrade(upgraded[section.key], version)
         return upgraded
 
     @staticmethod

@@ -110,6 +110,10 @@ class Section:
     # file has no letters: ``added_in=2, before=[]``); an import reads the older file as if it had it.
     added_in: int = 1
     before: Any = None
+    # A key an older file has, but with less in it (version 2 added each call's ``length``): its
+    # value in a file of that version (given) read as this version's, filling in what was added.
+    # Called with the file's JSON as it is (it may be anything: the schema judges the result).
+    upgrade: Callable[[Any, int], Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,15 @@
-"""The calls' part of the export (``calls``): weekly and one-off calls with their skips and
-moves, replies, proposals to move them and call nights. Their schedules are armed again by the
-planner on ``Hook.SPACE_RESTORED``."""
+"""The calls' parts of the export: ``calls``, weekly and one-off calls (with their length) and
+their skips and moves, replies, proposals to move them and call nights (held in the linked room or
+not, and the time together); ``call_room``, the voice room the couple linked. Their schedules are
+armed again by the planner on ``Hook.SPACE_RESTORED``, which also unlinks a room that isn't a
+voice channel of the server imported into (the room stays behind when a couple moves).
+
+The Discord scheduled events of the calls are not in it: they are Closer's own posts, made again
+for the next call after an import.
+
+Version 2 added ``length`` to each call and ``held`` and ``together_minutes`` to each night
+(:func:`upgrade` reads a version-1 file's calls as an hour long, their nights not held), and the
+``call_room`` key (``null`` for a version-1 file)."""
 
 from __future__ import annotations
 
@@ -29,9 +38,13 @@ from bot.archive import (
     entries,
 )
 from bot.archive.values import instant, sid, unique, unix, zone
+from bot.clock import Clock as Now
 from bot.db.connection import Row, Tx
 from bot.db.repositories.call_archive import CallExport
+from bot.db.repositories.call_rooms import CallRoomRepository
 from bot.db.repositories.calls import CallRepository
+from bot.timeutil import to_unix
+from cogs.calls.nights import DEFAULT_LENGTH, MAX_LENGTH, MIN_LENGTH
 
 
 class CallChangeDoc(Model):
@@ -65,6 +78,10 @@ class CallNightDoc(Model):
     started_at: Instant
     activity: Text
     posted_at: Instant
+    held: bool = Field(description="both partners were in the linked voice room together (version 2)")
+    together_minutes: int = Field(
+        ge=0, le=100_000, description="minutes both were in the room together; 0 if not held (version 2)"
+    )
 
 
 class CallDoc(Model):
@@ -75,6 +92,7 @@ class CallDoc(Model):
     once_at: Instant | None = Field(description="once: when it starts")
     reminders: Annotated[list[Annotated[int, Field(ge=0, le=100_000)]], Field(max_length=10)]
     memory_after: int = Field(ge=0, le=100_000)
+    length: int = Field(ge=MIN_LENGTH, le=MAX_LENGTH, description="minutes it is planned to last (version 2)")
     created_by: Snowflake
     created_at: Instant
     cancelled_at: Instant | None
@@ -84,7 +102,40 @@ class CallDoc(Model):
     nights: Annotated[list[CallNightDoc], Field(max_length=MANY)]
 
 
-def calls_doc(stored: CallExport) -> list[dict[str, Any]]:
+class CallRoomDoc(Model):
+    channel_id: Snowflake = Field(description="the voice channel, in the server the export was made in")
+    set_by: Snowflake
+    set_at: Instant
+
+
+def upgrade(calls: Any, version: int) -> Any:
+    """A version-1 file's calls read as version 2's: each call an hour long (the length every call
+    had then), each night not held in a room (there was none). Anything off the schema is left to
+    it: a version-2 file must say all of this itself."""
+    if version >= 2 or not isinstance(calls, list):
+        return calls
+    return [_upgrade_call(call) if isinstance(call, dict) else call for call in calls]
+
+
+def _upgrade_call(call: dict[str, Any]) -> dict[str, Any]:
+    nights = call.get("nights")
+    if isinstance(nights, list):
+        nights = [
+            {"held": False, "together_minutes": 0, **night} if isinstance(night, dict) else night
+            for night in nights
+        ]
+    return {"length": DEFAULT_LENGTH, **call, **({"nights": nights} if "nights" in call else {})}
+
+
+def together_minutes(row: Row, now: int) -> int:
+    """Minutes both were in the room on a night, as /call list shows them (a stretch under way counts)."""
+    seconds = int(row["together_seconds"])
+    if row["together_since"] is not None:
+        seconds += max(0, now - row["together_since"])
+    return round(seconds / 60)
+
+
+def calls_doc(stored: CallExport, now: int) -> list[dict[str, Any]]:
     children: dict[str, dict[int, list[Row]]] = {"changes": {}, "rsvps": {}, "proposals": {}, "nights": {}}
     for key, rows in (
         ("changes", stored.changes),
@@ -94,10 +145,17 @@ def calls_doc(stored: CallExport) -> list[dict[str, Any]]:
     ):
         for row in rows:
             children[key].setdefault(row["call_id"], []).append(row)
-    return [_call(c, children) for c in stored.calls]
+    held = {
+        (x["call_id"], x["occurrence_at"]): together_minutes(x, now)
+        for x in stored.presence
+        if x["held_at"] is not None
+    }
+    return [_call(c, children, held) for c in stored.calls]
 
 
-def _call(c: Row, children: Mapping[str, Mapping[int, list[Row]]]) -> dict[str, Any]:
+def _call(
+    c: Row, children: Mapping[str, Mapping[int, list[Row]]], held: Mapping[tuple[int, int], int]
+) -> dict[str, Any]:
     return {
         "kind": c["kind"],
         "weekday": c["weekday"],
@@ -106,6 +164,7 @@ def _call(c: Row, children: Mapping[str, Mapping[int, list[Row]]]) -> dict[str, 
         "once_at": instant(c["once_at"]),
         "reminders": [int(m) for m in c["reminders"].split(",") if m.strip()],
         "memory_after": c["memory_after"],
+        "length": c["length"],
         "created_by": sid(c["created_by"]),
         "created_at": instant(c["created_at"]),
         "cancelled_at": instant(c["cancelled_at"]),
@@ -147,6 +206,8 @@ def _call(c: Row, children: Mapping[str, Mapping[int, list[Row]]]) -> dict[str, 
                 "started_at": instant(x["started_at"]),
                 "activity": x["activity"],
                 "posted_at": instant(x["posted_at"]),
+                "held": (c["id"], x["occurrence_at"]) in held,
+                "together_minutes": held.get((c["id"], x["occurrence_at"]), 0),
             }
             for x in children["nights"].get(c["id"], [])
         ],
@@ -169,6 +230,8 @@ def _plan_call(call: CallDoc, importing: Importing) -> dict[str, Any]:
     unique((x.occurrence_at for x in call.changes), "A call in that export lists one change twice.")
     unique(((x.occurrence_at, x.user_id) for x in call.rsvps), "A call in that export lists one reply twice.")
     unique((x.occurrence_at for x in call.nights), "A call in that export lists one call night twice.")
+    if any(x.together_minutes and not x.held for x in call.nights):
+        raise ExportRefused("A call night in that export has time together but wasn't held.")
     return {
         "kind": call.kind,
         "weekday": call.weekday if call.kind == "weekly" else None,
@@ -177,6 +240,7 @@ def _plan_call(call: CallDoc, importing: Importing) -> dict[str, Any]:
         "once_at": unix(call.once_at) if call.kind == "once" else None,
         "reminders": ",".join(str(m) for m in call.reminders),
         "memory_after": call.memory_after,
+        "length": call.length,
         "created_by": uid(call.created_by),
         "created_at": unix(call.created_at),
         "cancelled_at": unix(call.cancelled_at),
@@ -218,6 +282,8 @@ def _plan_call(call: CallDoc, importing: Importing) -> dict[str, Any]:
                 "started_at": unix(x.started_at),
                 "activity": x.activity,
                 "posted_at": unix(x.posted_at),
+                "held": x.held,
+                "together_seconds": x.together_minutes * 60,
             }
             for x in call.nights
         ),
@@ -229,14 +295,64 @@ SECTION = Section(
     position=80,
     schema=entries(CallDoc, 5_000),
     plan=plan,
+    upgrade=upgrade,
+)
+
+
+def plan_room(room: CallRoomDoc | None, importing: Importing) -> Rows:
+    if room is None:
+        return {"call_rooms": ()}
+    row = {
+        "channel_id": int(room.channel_id),
+        "set_by": importing.user(room.set_by),
+        "set_at": unix(room.set_at),
+    }
+    return {"call_rooms": (row,)}
+
+
+ROOM = Section(
+    key="call_room",
+    position=81,
+    schema=CallRoomDoc | None,
+    plan=plan_room,
+    # The room is a channel of the server the export was made in: a move leaves it behind.
+    content=lambda room: None,
+    added_in=2,
+    before=None,
 )
 
 
 class CallsArchive(ArchivePart[CallRepository]):
     section = SECTION
 
+    def __init__(self, repo: CallRepository, clock: Now) -> None:
+        super().__init__(repo)
+        self.clock = clock  # a night under way counts its time together up to now
+
     async def export(self, request: ExportRequest) -> Exported:
-        return Exported(calls_doc(await self.repo.export_rows(request.couple_key)))
+        stored = await self.repo.export_rows(request.couple_key)
+        return Exported(calls_doc(stored, to_unix(self.clock.now())))
 
     async def restore(self, tx: Tx, guild_id: int, rows: Rows, paths: Mapping[str, str]) -> Counts:
         return [("calls", await self.repo.restore_rows(tx, guild_id, rows["calls"]))]
+
+
+class CallRoomArchive(ArchivePart[CallRoomRepository]):
+    """The linked voice room (``call_room``); the planner checks it on ``Hook.SPACE_RESTORED``."""
+
+    section = ROOM
+
+    async def export(self, request: ExportRequest) -> Exported:
+        row = await self.repo.room_row(request.couple_key)
+        if row is None:
+            return Exported(None)
+        return Exported(
+            {
+                "channel_id": sid(row["channel_id"]),
+                "set_by": sid(row["set_by"]),
+                "set_at": instant(row["set_at"]),
+            }
+        )
+
+    async def restore(self, tx: Tx, guild_id: int, rows: Rows, paths: Mapping[str, str]) -> Counts:
+        return [("call_room", await self.repo.restore_room(tx, guild_id, rows["call_rooms"]))]

@@ -23,7 +23,7 @@ from bot.transformers import Clock
 from bot.ui.confirm import confirm_view
 from bot.ui.embeds import clip, embed
 from bot.ui.pages import Page, clamp_page, send_pages
-from cogs.calls.archive import CallsArchive
+from cogs.calls.archive import CallRoomArchive, CallsArchive
 from cogs.calls.deliveries import CallDeliveries
 from cogs.calls.embeds import (
     call_name,
@@ -91,7 +91,7 @@ class CallCog(
                 (Place.DIGEST, self.service.digest_section),
                 (Place.WELCOME, self.service.welcome_section),
             ),
-            archive=(CallsArchive(self.repo),),
+            archive=(CallsArchive(self.repo, self.bot.clock), CallRoomArchive(self.room.repo)),
         )
 
     async def loaded(self) -> None:

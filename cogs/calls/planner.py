@@ -162,7 +162,10 @@ class CallPlanner:
         )
 
     async def restored(self, couple: Couple) -> None:
-        """An import wrote the space: every call's schedules again (the weekly ones, then the posts)."""
+        """An import wrote the space: its room checked, then every call's schedules again (the
+        weekly ones, then the posts)."""
+        if self.room is not None:
+            await self.room.restored(couple)
         for call in await self.repo.active(couple.guild_id):
             if call.weekly and call.local_time is not None and call.weekday is not None:
                 await self.arm_weekly(call)

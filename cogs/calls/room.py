@@ -75,6 +75,24 @@ class CallRoom:
             self.by_guild[couple.guild_id] = channel.id
             self.channels[channel.id] = couple.guild_id
 
+    async def restored(self, couple: Couple) -> None:
+        """An import wrote the space: its room, if the file named one, is linked again, unless it
+        isn't a voice channel of this server (a couple that moved left it behind in the old one,
+        which keeps its own)."""
+        guild_id = couple.guild_id
+        old = self.by_guild.pop(guild_id, None)
+        if old is not None and self.channels.get(old) == guild_id:
+            self.channels.pop(old)
+        channel_id = await self.repo.room(guild_id)
+        if channel_id is None:
+            return
+        guild = self.client.get_guild(guild_id)
+        if isinstance(guild.get_channel(channel_id) if guild else None, discord.VoiceChannel):
+            self.by_guild[guild_id] = channel_id
+            self.channels[channel_id] = guild_id
+        else:
+            await self.repo.set_room(guild_id, None, couple.first.user_id, self.clock.now())
+
     # -- voice updates ---------------------------------------------------------------------------------
 
     async def voice_update(

@@ -32,6 +32,7 @@ SECTIONS: tuple[Section, ...] = (
     memories.SECTION,
     rituals.RITUALS,
     calls.SECTION,
+    calls.ROOM,
     visits.SECTION,
     dates.SECTION,
     letters.SECTION,

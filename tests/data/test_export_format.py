@@ -326,6 +326,42 @@ def test_a_key_version_2_added_is_filled_for_a_version_1_file_and_required_of_a_
         fmt.parse(as_bytes(document()))  # version 2, without the key
 
 
+class _Book(Model):
+    title: str
+    pages: int
+
+
+def _add_pages(value: Any, version: int) -> Any:
+    """A version-1 book had no pages: it reads as 0 of them (anything else is the schema's)."""
+    if version < 2 and isinstance(value, list):
+        return [{"pages": 0, **book} if isinstance(book, dict) else book for book in value]
+    return value
+
+
+_GROWN = Section(
+    key="zz_grown",
+    position=10_001,
+    schema=entries(_Book),
+    plan=lambda value, _: {"zz": tuple(value)},
+    upgrade=_add_pages,
+)
+
+
+def test_a_key_that_grew_in_version_2_is_upgraded_for_a_version_1_file_only() -> None:
+    """A section's ``upgrade`` fills in what version 2 added inside its value for a version-1 file;
+    a version-2 file without it is refused, naming the field (no default hides it)."""
+    fmt = ArchiveFormat.of((*SECTIONS, _GROWN))
+    old = {k: v for k, v in document().items() if k not in {s.key for s in SECTIONS if s.added_in > 1}}
+    read = fmt.parse(as_bytes({**old, "version": 1, "zz_grown": [{"title": "Dune"}]}))
+    assert [(b.title, b.pages) for b in read.zz_grown] == [("Dune", 0)]
+    kept = fmt.parse(as_bytes({**old, "version": 1, "zz_grown": [{"title": "Dune", "pages": 412}]}))
+    assert [b.pages for b in kept.zz_grown] == [412]
+    with pytest.raises(UserError, match="pages"):
+        fmt.parse(as_bytes(document(zz_grown=[{"title": "Dune"}])))  # version 2 must say it
+    with pytest.raises(UserError, match="zz_grown"):
+        fmt.parse(as_bytes({**old, "version": 1, "zz_grown": "not a list"}))  # the schema judges
+
+
 @pytest.mark.parametrize(
     "raw", [b"not json at all", b"[1, 2]", b'{"format": "closer-export"', b"[" * 100_000]
 )

@@ -5,10 +5,11 @@ partners were in the room. The only place with the SQL of ``call_rooms``, ``call
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db.connection import Database
+from bot.db.connection import Database, Row, Tx
 from bot.timeutil import from_unix, to_unix
 
 
@@ -103,6 +104,17 @@ class CallRoomRepository:
     async def room(self, guild_id: int) -> int | None:
         row = await self.db.fetchone("SELECT channel_id FROM call_rooms WHERE guild_id = ?", (guild_id,))
         return int(row[0]) if row else None
+
+    async def room_row(self, guild_id: int) -> Row | None:
+        """The linked room as stored (for the export)."""
+        rows = await self.db.fetchrows(
+            "SELECT * FROM call_rooms WHERE guild_id = :guild", {"guild": guild_id}
+        )
+        return rows[0] if rows else None
+
+    async def restore_room(self, tx: Tx, guild_id: int, rows: Iterable[Row]) -> int:
+        """An import's room (none or one row), written in its transaction; how many."""
+        return await tx.insert_rows("call_rooms", rows, guild_id=guild_id)
 
     async def set_room(self, guild_id: int, channel_id: int | None, by: int, now: datetime) -> None:
         if channel_id is None:
