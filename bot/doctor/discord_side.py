@@ -81,13 +81,14 @@ async def login(token: str) -> tuple[Login | None, Finding]:
 
 def check_intents(chosen: discord.Intents, flags: int | None) -> Finding:
     """The intents Closer asks for; none should be privileged (if one is, the application must allow it)."""
-    used = ", ".join(f'"{name.replace("_", " ").title()}"' for name, on in chosen if on) or "no"
+    names = [f'"{name.replace("_", " ").title()}"' for name, on in chosen if on]
+    used = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names) or "no"
     wanted = [(label, bits) for name, (label, bits) in PRIVILEGED.items() if getattr(chosen, name)]
     if not wanted:
         return good(
             "Intents",
-            f"Closer asks Discord only for the {used} intent; none is privileged, so nothing needs switching on "
-            "in the Developer Portal",
+            f"Closer asks Discord only for the {used} intent{'s' if len(names) > 1 else ''}; none is privileged, "
+            "so nothing needs switching on in the Developer Portal",
         )
     missing = [label for label, bits in wanted if flags is not None and not flags & bits]
     if missing:
