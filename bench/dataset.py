@@ -416,13 +416,29 @@ class Life:
         return None
 
     async def answer(self, user: Any) -> None:
-        post = self.latest_with(self.fake.messages(self.channel), "Answer")
+        messages = self.fake.messages(self.channel)
+        post = self.latest_with(messages, "Answer")
+        played = self.latest_with(messages, "Play")  # a guess day (Saturdays): play it
+        if played is not None and (post is None or played.id > post.id):
+            await self.play(played, user)
+            return
         if post is None:
             return
         form = await self.fake.click(post, "Answer", user)
         if form.modal is None:
             return  # revealed or skipped meanwhile: the bot said so
         await self.fake.submit_modal(form, {"Your answer": self.texts.paragraph((1, 6))}, user)
+
+    async def play(self, post: Any, user: Any) -> None:
+        """A guess day: my own answer and my guess of my partner's, among the options."""
+        form = await self.fake.click(post, "Play", user)
+        if form.modal is None:
+            return
+        values = {}
+        for shown in form.modal.fields:
+            options = [o["value"] for o in shown.raw.get("options", [])] or ["0", "1"]
+            values[shown.label or shown.custom_id] = [self.rng.choice(options)]
+        await self.fake.submit_modal(form, values, user)
 
     async def skip_question(self) -> None:
         post = self.latest_with(self.fake.messages(self.channel), "Skip")
