@@ -572,6 +572,8 @@ def classify(conn: sqlite3.Connection, table: str) -> list[Column]:
         to = to or (target_pk[0][1] if target_pk else "rowid")
         if len(target_pk) == 1 and target_pk[0][1] == to and target_pk[0][2].upper() == "INTEGER":
             row_ids.add(source)
+        elif any(c.name == to and c.kind == "row" for c in classify(conn, target)):
+            row_ids.add(source)  # a composite key's part that is a row id there (guess_plays.day_id)
     columns = []
     for row in info:
         name = row[1]
