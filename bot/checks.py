@@ -85,5 +85,12 @@ def current(interaction: discord.Interaction) -> tuple[Couple, Partner]:
     return couple, partner
 
 
+def partner_of(couple: Couple, interaction: discord.Interaction) -> Partner:
+    """The partner behind an interaction the couple's checks already let through."""
+    partner = couple.partner(interaction.user.id)
+    assert partner is not None
+    return partner
+
+
 def extras(interaction: discord.Interaction) -> dict[str, Any]:
     return interaction.extras

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import discord
 
@@ -146,6 +147,22 @@ class CallEvents:
         room = guild.get_channel(shape.channel_id) if shape.channel_id else None
         return room if isinstance(room, discord.VoiceChannel) else None
 
+    def _fields(self, guild: discord.Guild, shape: EventShape) -> dict[str, Any]:
+        """What an event of ``shape`` says: in the linked voice channel, or a video call elsewhere."""
+        room = self._voice(guild, shape)
+        where: dict[str, Any] = (
+            {"entity_type": discord.EntityType.voice, "channel": room}
+            if room is not None
+            else {"entity_type": discord.EntityType.external, "location": EVENT_LOCATION}
+        )
+        return {
+            "name": EVENT_NAME,
+            "description": shape.description,
+            "start_time": shape.start,
+            "end_time": shape.end,
+            **where,
+        }
+
     async def _create(
         self, call: Call, guild: discord.Guild, item: CallTime, shape: EventShape, remade: bool
     ) -> None:
@@ -154,28 +171,10 @@ class CallEvents:
             await self.repo.keep_event(call.id, call.guild_id, item.original, twin.id, remade=remade)
             await self._edit(call, guild, twin, item, shape, remade)
             return
-        room = self._voice(guild, shape)
         try:
-            if room is not None:
-                event = await guild.create_scheduled_event(
-                    name=EVENT_NAME,
-                    description=shape.description,
-                    start_time=shape.start,
-                    end_time=shape.end,
-                    entity_type=discord.EntityType.voice,
-                    channel=room,
-                    privacy_level=discord.PrivacyLevel.guild_only,
-                )
-            else:
-                event = await guild.create_scheduled_event(
-                    name=EVENT_NAME,
-                    description=shape.description,
-                    start_time=shape.start,
-                    end_time=shape.end,
-                    entity_type=discord.EntityType.external,
-                    location=EVENT_LOCATION,
-                    privacy_level=discord.PrivacyLevel.guild_only,
-                )
+            event = await guild.create_scheduled_event(
+                **self._fields(guild, shape), privacy_level=discord.PrivacyLevel.guild_only
+            )
         except discord.Forbidden as error:
             self._refuse(guild.id, error)
             return
@@ -195,26 +194,8 @@ class CallEvents:
         shape: EventShape,
         remade: bool,
     ) -> None:
-        room = self._voice(guild, shape)
         try:
-            if room is not None:
-                await event.edit(
-                    name=EVENT_NAME,
-                    description=shape.description,
-                    start_time=shape.start,
-                    end_time=shape.end,
-                    entity_type=discord.EntityType.voice,
-                    channel=room,
-                )
-            else:
-                await event.edit(
-                    name=EVENT_NAME,
-                    description=shape.description,
-                    start_time=shape.start,
-                    end_time=shape.end,
-                    entity_type=discord.EntityType.external,
-                    location=EVENT_LOCATION,
-                )
+            await event.edit(**self._fields(guild, shape))
         except discord.NotFound:
             # Gone without Closer seeing it: made again, once for an occurrence.
             if remade:

@@ -9,9 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import couple_for, current, partner_only
+from bot.checks import couple_for, current, partner_of, partner_only
 from bot.client import CloserBot
-from bot.db.models import Couple, Partner
+from bot.db.models import Couple
 from bot.db.repositories.dates import DateRepository
 from bot.db.repositories.letters import OCCASION_LIMIT, Letter, LetterRepository
 from bot.errors import UserError
@@ -46,12 +46,6 @@ from cogs.letters.views import (
 )
 
 PER_PAGE = 4
-
-
-def partner_of(couple: Couple, interaction: discord.Interaction) -> Partner:
-    partner = couple.partner(interaction.user.id)
-    assert partner is not None  # couple_for checked it
-    return partner
 
 
 class LetterCog(

@@ -20,7 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import MISSING, escape_markdown
 
-from bot.checks import couple_for, current, partner_only
+from bot.checks import couple_for, current, partner_of, partner_only
 from bot.client import CloserBot
 from bot.db.models import Couple, Partner
 from bot.db.repositories.memories import DESCRIPTION_LIMIT, TITLE_LIMIT, MemoryRepository
@@ -340,10 +340,3 @@ class MemoryCog(
         if memory is None:
             return "That memory was already deleted."
         return f"Deleted memory #{memory.id} **{escape_markdown(memory.title)}**{photos_phrase(memory)}."
-
-
-def partner_of(couple: Couple, interaction: discord.Interaction) -> Partner:
-    """The partner behind an interaction the couple's checks already let through."""
-    partner = couple.partner(interaction.user.id)
-    assert partner is not None
-    return partner

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.db.connection import Database, Tx
 from bot.db.question_models import Saved
+from bot.db.repositories.questions import refusal_of_closed_day
 from bot.timeutil import from_unix, to_unix
 
 FREQUENCIES = ("never", "weekly", "twice")
@@ -85,15 +86,9 @@ class GuessRepository:
         """Save or replace a play (and its answer) while the day is open; reveal the day when both
         partners have played. ``on_time`` once earned is kept."""
         async with self.db.transaction() as tx:
-            day = await tx.fetchone("SELECT status, closed_at FROM question_days WHERE id = ?", (day_id,))
-            if day is None:
-                return Saved("missing")
-            if day["status"] == "revealed":
-                return Saved("locked")
-            if day["status"] == "skipped":
-                return Saved("skipped")
-            if day["closed_at"] is not None:
-                return Saved("closed")
+            refused = await refusal_of_closed_day(tx, day_id)
+            if refused is not None:
+                return refused
             existed = await tx.fetchval(
                 "SELECT 1 FROM guess_plays WHERE day_id = ? AND user_id = ?", (day_id, user_id)
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from bot.db.connection import Database
+from bot.db.connection import Database, Tx
 from bot.db.question_models import (
     CATEGORIES,
     DEFAULT_CATEGORIES,
@@ -47,6 +47,21 @@ UNCLOSED_DAYS = (
     "WHERE s.kind = :kind AND IFNULL(s.guild_id, 0) = IFNULL(d.guild_id, 0) "
     "AND s.key = CAST(d.id AS TEXT)) ORDER BY id"
 )
+
+
+async def refusal_of_closed_day(tx: Tx, day_id: int) -> Saved | None:
+    """Why an answer (or a guess day's play) can't be saved on this day any more: missing,
+    revealed ("locked"), skipped or closed; None while it is open."""
+    day = await tx.fetchone("SELECT status, closed_at FROM question_days WHERE id = ?", (day_id,))
+    if day is None:
+        return Saved("missing")
+    if day["status"] == "revealed":
+        return Saved("locked")
+    if day["status"] == "skipped":
+        return Saved("skipped")
+    if day["closed_at"] is not None:
+        return Saved("closed")
+    return None
 
 
 class QuestionRepository(QuestionArchive, QuestionHistory):
@@ -329,15 +344,9 @@ class QuestionRepository(QuestionArchive, QuestionHistory):
         ``on_time`` once earned is kept when the answer is replaced later.
         """
         async with self.db.transaction() as tx:
-            day = await tx.fetchone("SELECT status, closed_at FROM question_days WHERE id = ?", (day_id,))
-            if day is None:
-                return Saved("missing")
-            if day["status"] == "revealed":
-                return Saved("locked")
-            if day["status"] == "skipped":
-                return Saved("skipped")
-            if day["closed_at"] is not None:
-                return Saved("closed")
+            refused = await refusal_of_closed_day(tx, day_id)
+            if refused is not None:
+                return refused
             existed = await tx.fetchval(
                 "SELECT 1 FROM question_answers WHERE day_id = ? AND user_id = ?", (day_id, user_id)
             )
